@@ -1,0 +1,67 @@
+# Relay: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-dev translations extract-messages lint browser-deps postgres bench clean
+
+run: setup translations
+	$(FLASK) db upgrade
+	$(FLASK) content import
+	$(FLASK) demo seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup-dev translations browser-deps postgres
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Compiled catalogues are build output (.gitignore'd); the .po files are the source.
+translations: setup
+	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+
+# Refresh the catalogues after changing UI strings.
+extract-messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot \
+	  --ignore-dirs=".venv tests content migrations bench docs" .
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+
+# Debian's chromium and CJK fonts for the browser tests (Playwright cannot download here).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+	    && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+# Start the machine's PostgreSQL if it is installed but stopped; the suite skips it otherwise.
+postgres:
+	@if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1; then \
+	  command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start \
+	    || true; \
+	fi
+
+lint: setup-dev
+	$(BIN)/ruff check .
+
+bench: setup-dev translations
+	$(BIN)/python bench/quiz_submit.py
+	$(BIN)/python bench/hr_report.py --learners 2000 --backends sqlite --no-export
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,17 @@
+"""People: users, departments, roles, login, roster import."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from accounts import models  # noqa: F401  (tables must be known before queries)
+    from accounts.cli import cli
+    from accounts.routes import bp
+    from accounts.service import load_user
+    from extensions import login_manager
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    app.register_blueprint(bp)
+    app.cli.add_command(cli)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from accounts import service
+from accounts.roster import RosterError, import_roster
+
+cli = AppGroup("accounts", help="People and departments.")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Import a roster CSV (email, name, department, hire_date, roles): all rows or none."""
+    try:
+        result = import_roster(path.read_text(encoding="utf-8"), source=path.name)
+    except RosterError as error:
+        for line in error.errors:
+            click.echo(line, err=True)
+        message = f"{len(error.errors)} problem(s); nothing was imported"
+        raise click.ClickException(message) from None
+    click.echo(f"created {len(result.created)}, updated {len(result.updated)}, "
+               f"unchanged {result.unchanged}")
+
+
+@cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--roles", default="learner", help="space-separated: learner trainer hr admin")
+@click.option("--department", "department_code", default=None, help="department code")
+@click.password_option()
+def create_command(email: str, name: str, roles: str, department_code: str | None,
+                   password: str) -> None:
+    """Create a user."""
+    department = service.get_department_by_code(department_code) if department_code else None
+    if department_code and department is None:
+        raise click.ClickException(f"unknown department code {department_code}")
+    try:
+        service.create_user(email, name, password=password, roles=roles.split(),
+                            department=department)
+    except service.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {email}")
+
+
+@cli.command("set-password")
+@click.argument("email")
+@click.password_option()
+def set_password_command(email: str, password: str) -> None:
+    """Set a user's password (and sign out their sessions)."""
+    user = service.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        service.set_password(user, password)
+    except service.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"password set for {user.email}")
+
+
+@cli.command("add-department")
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent", "parent_code", default=None)
+def add_department_command(code: str, name: str, parent_code: str | None) -> None:
+    """Add a department under an optional parent."""
+    parent = service.get_department_by_code(parent_code) if parent_code else None
+    if parent_code and parent is None:
+        raise click.ClickException(f"unknown parent department {parent_code}")
+    try:
+        service.create_department(code, name, parent=parent)
+    except service.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"department {code} added")

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import service
+from accounts.forms import ChangePasswordForm, LocaleForm, LoginForm, LogoutForm
+from extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("courses.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Email or password is wrong."), "error")
+        else:
+            session.clear()  # a fresh session at login: nothing carries over
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow our login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("courses.home")
+
+
+@bp.post("/logout")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    if LogoutForm().validate_on_submit():
+        service.revoke_sessions(current_user)
+        logout_user()
+        session.clear()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current.data, form.new.data)
+        except service.AccountError:
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            # re-issue this session under the new session version
+            login_user(current_user._get_current_object())
+            flash(_("Password changed. Other sessions were signed out."), "success")
+            return redirect(url_for("courses.home"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.post("/locale")
+def set_locale():  # type: ignore[no-untyped-def]
+    form = LocaleForm()
+    target = _safe_next(request.form.get("next"))
+    response = redirect(target)
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            service.set_locale(current_user, form.locale.data)
+        response.set_cookie("locale", form.locale.data, max_age=365 * 86400, samesite="Lax")
+    return response

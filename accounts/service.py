@@ -1,0 +1,174 @@
+"""Rules about people: accounts, sessions, departments. No request objects here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, select
+
+from accounts.models import ROLES, Department, User
+from accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from accounts.signals import member_placed
+from extensions import db
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is safe to show."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def get_department_by_code(code: str) -> Department | None:
+    return db.session.scalar(select(Department).where(Department.code == code.strip()))
+
+
+def add_user(
+    email: str,
+    name: str,
+    *,
+    password: str | None = None,
+    roles: Iterable[str] = ("learner",),
+    department: Department | None = None,
+    hire_date: date | None = None,
+    locale: str | None = None,
+) -> User:
+    """Add a user to the session (no commit), enrolling them through their department."""
+    role_list = sorted(set(roles))
+    unknown = set(role_list) - set(ROLES)
+    if unknown:
+        raise AccountError(f"unknown role(s): {', '.join(sorted(unknown))}")
+    if get_user_by_email(email):
+        raise AccountError(f"a user with email {normalise_email(email)} already exists")
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        roles=" ".join(role_list),
+        department=department,
+        hire_date=hire_date,
+        locale=locale,
+        active=True,
+        session_version=1,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    member_placed.send(user, previous_department_id=None)  # "everyone" courses need no dept
+    return user
+
+
+def create_user(email: str, name: str, **fields) -> User:  # type: ignore[no-untyped-def]
+    user = add_user(email, name, **fields)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same answer for both misses)."""
+    user = get_user_by_email(email)
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def load_user(login_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so old cookies stop working."""
+    user_id, _, version = login_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def revoke_sessions(user: User) -> None:
+    """End every session and remember-me cookie this user has, on the server."""
+    user.session_version += 1
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("current password is wrong")
+    set_password(user, new)
+
+
+def set_password(user: User, new: str) -> None:
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(new)
+    revoke_sessions(user)
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    user.locale = locale
+    db.session.commit()
+
+
+def move_user(user: User, department: Department | None) -> None:
+    """Place a user in a department (no commit); their new department's courses follow."""
+    previous = user.department_id
+    user.department = department
+    db.session.flush()
+    if department is not None and department.id != previous:
+        member_placed.send(user, previous_department_id=previous)
+
+
+def transfer_user(user: User, department: Department) -> None:
+    move_user(user, department)
+    db.session.commit()
+
+
+def create_department(
+    code: str, name: str, parent: Department | None = None, head: User | None = None
+) -> Department:
+    if get_department_by_code(code):
+        raise AccountError(f"department code {code} already exists")
+    department = Department(code=code.strip(), name=name.strip(), parent=parent, head=head)
+    db.session.add(department)
+    db.session.commit()
+    return department
+
+
+def department_parents() -> dict[int, int | None]:
+    """id -> parent id for every department (the tree is small: hundreds, not millions)."""
+    return dict(db.session.execute(select(Department.id, Department.parent_id)).tuples().all())
+
+
+def subtree_ids(department_id: int) -> set[int]:
+    """The department and every department below it."""
+    children: dict[int | None, list[int]] = {}
+    for dept_id, parent_id in department_parents().items():
+        children.setdefault(parent_id, []).append(dept_id)
+    found, stack = set(), [department_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def ancestor_ids(department_id: int) -> list[int]:
+    """The department and its parents up to the root, nearest first."""
+    parents = department_parents()
+    chain: list[int] = []
+    current: int | None = department_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

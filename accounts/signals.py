@@ -1,0 +1,11 @@
+"""Signals other packages listen to, so accounts never imports them.
+
+`member_placed` is sent, inside the open transaction, whenever a user gets a
+department for the first time or moves to another one; courses listens and
+enrolls the user in what that department was assigned.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+member_placed = _signals.signal("member-placed")

@@ -1,0 +1,334 @@
+"""Forwarding the statement outbox to a Learning Record Store: never twice, never lost.
+
+1. Claim a batch: rows not yet forwarded are leased to this forwarder (claim token,
+   `claimed_until`) in a short transaction, so two forwarders never take the same rows
+   and no database lock is held while talking to the LRS.
+2. Rows whose earlier POST may have reached the LRS (`send_started_at` set: a timeout,
+   a crash, a gateway error) are first looked up there (GET ?statementId=); those the
+   LRS has are marked forwarded without being sent again.
+3. Mark the rest as being sent (committed), POST them as one batch, then mark them
+   forwarded. A refused connection, 429 or 503 means nothing was stored: the marks
+   are cleared and the batch is retried with exponential backoff. Any other failure
+   leaves them marked, so step 2 checks before the retry.
+4. A 409 means the LRS already has some ids: the batch is delivered one by one.
+   A 400 on one statement marks it rejected (kept, with the LRS's answer);
+   401/403 stop the run. When retries run out, the rows are released and stay pending.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from api.models import XapiStatement, utcnow
+from extensions import db
+
+XAPI_VERSION = "1.0.3"
+
+
+class LrsError(Exception):
+    """kind: not_stored (safe to resend), in_doubt (check first), conflict, rejected, auth."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+class GiveUp(Exception):
+    """Retries ran out, or the LRS refused our credentials; the rows stay pending."""
+
+
+@dataclass
+class ForwardReport:
+    sent: int = 0
+    confirmed: int = 0  # in doubt, found at the LRS, not sent again
+    rejected: int = 0
+    failures: int = 0
+
+
+class LrsClient:
+    def __init__(self, endpoint: str, username: str, password: str, timeout: float):
+        self.url = endpoint.rstrip("/") + "/statements"
+        credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {credentials}",
+                        "X-Experience-API-Version": XAPI_VERSION}
+        self.timeout = timeout
+
+    def post(self, statements: list[dict[str, Any]]) -> None:
+        body = json.dumps(statements, ensure_ascii=False).encode("utf-8")
+        self._send(urllib.request.Request(self.url, data=body, method="POST", headers={
+            **self.headers, "Content-Type": "application/json"}))
+
+    def exists(self, statement_id: str) -> bool:
+        url = f"{self.url}?{urllib.parse.urlencode({'statementId': statement_id})}"
+        try:
+            self._send(urllib.request.Request(url, method="GET", headers=self.headers))
+        except LrsError as error:
+            if error.kind == "missing":
+                return False
+            raise
+        return True
+
+    def _send(self, request: urllib.request.Request) -> None:
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read()[:500].decode("utf-8", "replace")
+            raise LrsError(_kind_of_status(error.code),
+                           f"LRS answered {error.code}: {detail}") from None
+        except urllib.error.URLError as error:
+            refused = isinstance(error.reason, ConnectionRefusedError)
+            raise LrsError("not_stored" if refused else "in_doubt",
+                           f"LRS unreachable: {error.reason}") from None
+        except (TimeoutError, ConnectionError) as error:
+            raise LrsError("in_doubt", f"LRS connection failed: {error}") from None
+
+
+def _kind_of_status(status: int) -> str:
+    if status == 409:
+        return "conflict"
+    if status == 404:
+        return "missing"
+    if status in (401, 403):
+        return "auth"
+    if status in (429, 503):
+        return "not_stored"
+    if 400 <= status < 500:
+        return "rejected"
+    return "in_doubt"
+
+
+class Forwarder:
+    def __init__(self, client: LrsClient, *, batch_size: int, retries: int, backoff: float,
+                 backoff_max: float, lease_seconds: int,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.client, self.batch_size, self.retries = client, batch_size, retries
+        self.backoff, self.backoff_max, self.sleep = backoff, backoff_max, sleep
+        self.lease = timedelta(seconds=lease_seconds)
+        self.report = ForwardReport()
+
+    @classmethod
+    def from_config(cls, **overrides: Any) -> Forwarder:
+        config = current_app.config
+        if not config.get("XAPI_ENDPOINT"):
+            raise GiveUp("XAPI_ENDPOINT is not set: no LRS to forward to")
+        client = LrsClient(config["XAPI_ENDPOINT"], config.get("XAPI_USERNAME") or "",
+                           config.get("XAPI_PASSWORD") or "", config["XAPI_TIMEOUT_SECONDS"])
+        options = {"batch_size": config["XAPI_BATCH_SIZE"], "retries": config["XAPI_RETRIES"],
+                   "backoff": config["XAPI_BACKOFF_SECONDS"],
+                   "backoff_max": config["XAPI_BACKOFF_MAX_SECONDS"],
+                   "lease_seconds": config["XAPI_LEASE_SECONDS"]}
+        options.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(client, **options)
+
+    def run(self, max_batches: int | None = None) -> ForwardReport:
+        """Forward until nothing is pending (or max_batches); raise GiveUp on a lasting failure."""
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            token, rows = self._claim()
+            if not rows:
+                break
+            batches += 1
+            try:
+                self._deliver(token, rows)
+            finally:
+                self._release(token)
+        return self.report
+
+    # --- one batch ------------------------------------------------------------------------
+
+    def _deliver(self, token: str, rows: list[XapiStatement]) -> None:
+        ids = [row.id for row in rows]
+        for attempt in range(self.retries + 1):
+            rows = self._still_ours(token, ids)
+            try:
+                rows = self._confirm_in_doubt(rows)
+                if rows:
+                    self._send_batch(token, rows)
+                return
+            except LrsError as error:
+                self.report.failures += 1
+                self._note_failure(ids, error)
+                if error.kind == "auth":
+                    raise GiveUp(str(error)) from None
+                if attempt == self.retries:
+                    raise GiveUp(f"{error} (gave up after {self.retries + 1} tries; "
+                                 "the statements stay pending)") from None
+                self.sleep(self._delay(attempt))
+
+    def _send_batch(self, token: str, rows: list[XapiStatement]) -> None:
+        rows = self._mark_sending(token, rows)
+        if not rows:
+            return
+        try:
+            self.client.post([row.payload for row in rows])
+        except LrsError as error:
+            if error.kind == "conflict":
+                self._one_by_one(token, rows)
+                return
+            if error.kind == "rejected":
+                self._bisect_rejected(token, rows, error)
+                return
+            if error.kind in ("not_stored", "auth"):
+                self._clear_sending(rows)  # the LRS stored none of them
+            raise
+        self._mark_forwarded(rows)
+        self.report.sent += len(rows)
+
+    def _delay(self, attempt: int) -> float:
+        delay = min(self.backoff_max, self.backoff * 2 ** attempt)
+        return delay * (0.5 + random.random() / 2)  # jitter: forwarders do not march in step
+
+    def _confirm_in_doubt(self, rows: list[XapiStatement]) -> list[XapiStatement]:
+        """Rows whose earlier POST may have landed: the ones the LRS has are done."""
+        remaining = []
+        for row in rows:
+            if row.send_started_at is not None and self.client.exists(row.statement_id):
+                self._mark_forwarded([row])
+                self.report.confirmed += 1
+            else:
+                remaining.append(row)
+        return remaining
+
+    def _one_by_one(self, token: str, rows: list[XapiStatement]) -> None:
+        for row in rows:
+            if self.client.exists(row.statement_id):
+                self._mark_forwarded([row])
+                self.report.confirmed += 1
+                continue
+            try:
+                self.client.post([row.payload])
+            except LrsError as error:
+                if error.kind == "conflict":  # the LRS has this id: ours, generated once
+                    self._mark_forwarded([row])
+                    self.report.confirmed += 1
+                    continue
+                if error.kind == "rejected":
+                    self._mark_rejected(row, str(error))
+                    continue
+                raise
+            self._mark_forwarded([row])
+            self.report.sent += 1
+
+    def _bisect_rejected(self, token: str, rows: list[XapiStatement], error: LrsError) -> None:
+        """A 400 refuses the whole batch: find the statements it is about, send the rest."""
+        if len(rows) == 1:
+            self._mark_rejected(rows[0], str(error))
+            return
+        self._clear_sending(rows)
+        middle = len(rows) // 2
+        for half in (rows[:middle], rows[middle:]):
+            half = self._mark_sending(token, half)
+            if not half:
+                continue
+            try:
+                self.client.post([row.payload for row in half])
+            except LrsError as inner:
+                if inner.kind != "rejected":
+                    raise
+                self._bisect_rejected(token, half, inner)
+                continue
+            self._mark_forwarded(half)
+            self.report.sent += len(half)
+
+    # --- state changes, each committed at once --------------------------------------------
+
+    def _claim(self) -> tuple[str, list[XapiStatement]]:
+        now, token = utcnow(), str(uuid.uuid4())
+        free = (XapiStatement.forwarded_at.is_(None), XapiStatement.rejected_at.is_(None),
+                or_(XapiStatement.claimed_until.is_(None), XapiStatement.claimed_until < now))
+        query = select(XapiStatement.id).where(*free).order_by(XapiStatement.id).limit(
+            self.batch_size)
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(db.session.scalars(query))
+        if ids:
+            db.session.execute(update(XapiStatement).where(XapiStatement.id.in_(ids), *free)
+                               .values(claim=token, claimed_until=now + self.lease))
+        db.session.commit()
+        rows = list(db.session.scalars(select(XapiStatement).where(
+            XapiStatement.claim == token).order_by(XapiStatement.id))) if ids else []
+        return token, rows
+
+    def _mark_sending(self, token: str, rows: list[XapiStatement]) -> list[XapiStatement]:
+        """Stamp the rows as possibly at the LRS from now on; keep only those still ours."""
+        now = utcnow()
+        ids = [row.id for row in rows]
+        db.session.execute(update(XapiStatement).where(
+            XapiStatement.id.in_(ids), XapiStatement.claim == token,
+            XapiStatement.forwarded_at.is_(None)).values(
+            send_started_at=now, claimed_until=now + self.lease,
+            attempts=XapiStatement.attempts + 1))
+        db.session.commit()
+        return list(db.session.scalars(select(XapiStatement).where(
+            XapiStatement.id.in_(ids), XapiStatement.claim == token,
+            XapiStatement.forwarded_at.is_(None)).order_by(XapiStatement.id)))
+
+    def _mark_forwarded(self, rows: list[XapiStatement]) -> None:
+        db.session.execute(update(XapiStatement).where(
+            XapiStatement.id.in_([row.id for row in rows])).values(
+            forwarded_at=utcnow(), send_started_at=None, last_error=None))
+        db.session.commit()
+
+    def _mark_rejected(self, row: XapiStatement, message: str) -> None:
+        db.session.execute(update(XapiStatement).where(XapiStatement.id == row.id).values(
+            rejected_at=utcnow(), send_started_at=None, last_error=message[:2000]))
+        db.session.commit()
+        self.report.rejected += 1
+
+    def _clear_sending(self, rows: list[XapiStatement]) -> None:
+        db.session.execute(update(XapiStatement).where(
+            XapiStatement.id.in_([row.id for row in rows])).values(send_started_at=None))
+        db.session.commit()
+
+    def _still_ours(self, token: str, ids: list[int]) -> list[XapiStatement]:
+        return list(db.session.scalars(select(XapiStatement).where(
+            XapiStatement.id.in_(ids), XapiStatement.claim == token,
+            XapiStatement.forwarded_at.is_(None), XapiStatement.rejected_at.is_(None))
+            .order_by(XapiStatement.id)))
+
+    def _note_failure(self, ids: list[int], error: LrsError) -> None:
+        db.session.rollback()
+        db.session.execute(update(XapiStatement).where(
+            XapiStatement.id.in_(ids), XapiStatement.forwarded_at.is_(None)).values(
+            last_error=str(error)[:2000]))
+        db.session.commit()
+
+    def _release(self, token: str) -> None:
+        db.session.rollback()
+        db.session.execute(update(XapiStatement).where(XapiStatement.claim == token).values(
+            claim=None, claimed_until=None))
+        db.session.commit()
+
+
+def outbox_counts() -> dict[str, int]:
+    """pending (incl. in doubt), in_doubt, forwarded, rejected."""
+    def count(*where: Any) -> int:
+        return db.session.scalar(select(func.count(XapiStatement.id)).where(*where)) or 0
+
+    open_ = (XapiStatement.forwarded_at.is_(None), XapiStatement.rejected_at.is_(None))
+    return {"pending": count(*open_),
+            "in_doubt": count(*open_, XapiStatement.send_started_at.is_not(None)),
+            "forwarded": count(XapiStatement.forwarded_at.is_not(None)),
+            "rejected": count(XapiStatement.rejected_at.is_not(None))}
+
+
+def requeue_rejected() -> int:
+    result = db.session.execute(update(XapiStatement).where(
+        XapiStatement.rejected_at.is_not(None)).values(rejected_at=None))
+    db.session.commit()
+    return result.rowcount or 0

@@ -1,0 +1,118 @@
+"""Course packages: a zip in the content/ format, out and (all-or-nothing) back in.
+
+Import goes through the same loader as `flask content import`: the package is
+unpacked into a temporary folder, validated whole, then applied in one
+transaction; a dry run applies it and rolls back, to report what would change.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from audit.service import record
+from courses.content import ContentError, ImportReport, apply_content, load_content
+from courses.models import Course
+from extensions import db
+from quizzes.bank import quiz_question_dicts
+from quizzes.models import Quiz
+
+MAX_FILES = 500
+MAX_UNPACKED = 20 * 1024 * 1024
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def export_course(course: Course) -> bytes:
+    """The course's published content as a zip with one folder named after its slug."""
+    files: dict[str, str] = {}
+    outline = []
+    for number, item in enumerate(course.items, 1):
+        if item.lesson is not None:
+            if not item.lesson.revision:
+                continue  # never published: not part of what learners have
+            name = f"{number:02d}-{item.lesson.slug}.md"
+            front = _dump({"slug": item.lesson.slug, "title": item.lesson.title,
+                           "minutes": item.lesson.reading_minutes})
+            files[name] = f"---\n{front}---\n{item.lesson.source}\n"
+            outline.append({"lesson": name, "required": item.required})
+        else:
+            name = f"quiz-{item.quiz.slug}.yml"
+            files[name] = _dump(_quiz_document(item.quiz))
+            outline.append({"quiz": name, "required": item.required})
+    files["course.yml"] = _dump({
+        "title": course.title, "title_en": course.title_en, "summary": course.summary,
+        "estimated_minutes": course.estimated_minutes, "outline": outline})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(f"{course.slug}/{name}", text)
+    return buffer.getvalue()
+
+
+def _quiz_document(quiz: Quiz) -> dict[str, Any]:
+    """Questions in order, consecutive questions of one case grouped under it."""
+    entries: list[dict[str, Any]] = []
+    published = [q for q in quiz.questions if not q.retired and q.current is not None]
+    for question, raw in zip(published, quiz_question_dicts(quiz), strict=True):
+        raw.pop("title", None)
+        case = question.case
+        if case is None:
+            entries.append(raw)
+        elif entries and entries[-1].get("_case") == case.id:
+            entries[-1]["questions"].append(raw)
+        else:
+            entries.append({"_case": case.id, "case": case.source, "title": case.title,
+                            "questions": [raw]})
+    for entry in entries:
+        entry.pop("_case", None)
+    return {"slug": quiz.slug, "title": quiz.title, "settings": quiz.settings,
+            "questions": entries}
+
+
+def _unpack(data: bytes, target: Path) -> None:
+    """Refuse the whole package on any unsafe or oversized member."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ContentError(["package: not a zip file"]) from None
+    members = archive.infolist()
+    problems = []
+    if len(members) > MAX_FILES:
+        problems.append(f"package: more than {MAX_FILES} files")
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        problems.append(f"package: more than {MAX_UNPACKED // 1024 // 1024} MB unpacked")
+    for member in members:
+        path = PurePosixPath(member.filename)
+        link = (member.external_attr >> 16) & 0o170000 == 0o120000
+        if path.is_absolute() or ".." in path.parts or "\\" in member.filename or link:
+            problems.append(f"{member.filename}: unsafe path in package")
+    if problems:
+        raise ContentError(problems)
+    archive.extractall(target)
+
+
+def import_package(data: bytes, actor_id: int | None, dry_run: bool) -> ImportReport:
+    """Validate the whole package; apply it, or with dry_run report and roll back."""
+    with tempfile.TemporaryDirectory(prefix="relay-package-") as folder:
+        root = Path(folder)
+        _unpack(data, root)
+        sources = load_content(root)
+    try:
+        report = apply_content(sources)
+        if dry_run:
+            db.session.rollback()
+            return report
+        record(actor_id, "package.import", "course", None, ", ".join(report.courses))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report

@@ -1,0 +1,310 @@
+"""Trainer area: courses, outline, lessons, packages, images. Trainers and admins only."""
+
+from __future__ import annotations
+
+import secrets
+from io import BytesIO
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from authoring import service
+from authoring.forms import (
+    ConfirmForm,
+    CourseForm,
+    LessonForm,
+    NewItemForm,
+    UploadForm,
+    VersionedActionForm,
+)
+from authoring.packages import export_course, import_package
+from courses.content import ContentError, latest_lesson_revision
+from courses.media import ImageError, save_image
+from courses.models import Course
+from courses.rendering import reading_minutes, render_markdown
+
+bp = Blueprint("authoring", __name__, url_prefix="/authoring")
+
+
+@bp.before_request
+@login_required
+def _trainers_only():  # type: ignore[no-untyped-def]
+    if not current_user.has_role("trainer", "admin"):
+        abort(403)
+
+
+def _course(slug: str) -> Course:
+    return service.get_course(slug) or abort(404)
+
+
+def _version(form) -> int:  # type: ignore[no-untyped-def]
+    value = form.version.data or ""
+    return int(value) if value.isdigit() else -1
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    return render_template("authoring/index.html", courses=service.all_courses(),
+                           form=CourseForm())
+
+
+@bp.post("/courses")
+def create_course():  # type: ignore[no-untyped-def]
+    form = CourseForm()
+    if form.validate_on_submit():
+        try:
+            course = service.create_course(current_user, form.slug.data, form.title.data,
+                                           form.summary.data, form.estimated_minutes.data,
+                                           form.title_en.data)
+        except service.AuthoringError as error:
+            form.slug.errors.append(str(error))
+        else:
+            return redirect(url_for("authoring.course", slug=course.slug))
+    return render_template("authoring/index.html", courses=service.all_courses(),
+                           form=form), 400
+
+
+@bp.route("/courses/<slug>", methods=["GET", "POST"])
+def course(slug: str):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    form = CourseForm(obj=course)
+    status = 200
+    if request.method == "POST":
+        form.slug.data = course.slug  # the slug is fixed once learners may have links
+        if form.validate_on_submit():
+            try:
+                service.update_course(current_user, course, _version(form),
+                                      title=form.title.data, summary=form.summary.data,
+                                      minutes=form.estimated_minutes.data,
+                                      title_en=form.title_en.data)
+            except service.StaleEdit:
+                flash(_("Someone else changed this course meanwhile. Their version is shown; "
+                        "your edits are below the form."), "error")
+                status = 409
+            else:
+                flash(_("Course saved."), "success")
+                return redirect(url_for("authoring.course", slug=slug))
+        else:
+            status = 400
+    form.version.data = course.version
+    return _course_page(course, form, status)
+
+
+def _course_page(course: Course, form: CourseForm, status: int = 200):  # type: ignore[no-untyped-def]
+    lessons, questions = service.pending_drafts(course)
+    item_form = NewItemForm(formdata=None)
+    item_form.version.data = course.version
+    action = VersionedActionForm(formdata=None)
+    action.version.data = course.version
+    return render_template("authoring/course.html", course=course, form=form,
+                           item_form=item_form, action=action, draft_lessons=lessons,
+                           draft_questions=questions), status
+
+
+@bp.post("/courses/<slug>/items")
+def add_item(slug: str):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    form = NewItemForm()
+    if not form.validate_on_submit():
+        flash(_("Give the new item a slug and a title."), "error")
+        return redirect(url_for("authoring.course", slug=slug))
+    add = service.add_lesson if form.kind.data == "lesson" else service.add_quiz
+    try:
+        add(current_user, course, _version(form), form.slug.data, form.title.data)
+    except service.StaleEdit:
+        flash(_("The outline changed meanwhile; look again and retry."), "error")
+    except service.AuthoringError as error:
+        flash(str(error), "error")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.post("/courses/<slug>/outline/<int:item_id>/<action>")
+def outline(slug: str, item_id: int, action: str):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    form = VersionedActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.change_outline(current_user, course, _version(form), item_id, action)
+    except service.StaleEdit:
+        flash(_("The outline changed meanwhile; look again and retry."), "error")
+    except service.AuthoringError as error:
+        flash(str(error), "error")
+    return redirect(url_for("authoring.course", slug=slug) + "#outline")
+
+
+@bp.post("/courses/<slug>/publish")
+def publish(slug: str):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    if VersionedActionForm().validate_on_submit():
+        count = service.publish(current_user, course)
+        flash(_("Published %(n)s change(s). Learners see them now.", n=count), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.post("/courses/<slug>/status/<status>")
+def set_status(slug: str, status: str):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    if VersionedActionForm().validate_on_submit():
+        try:
+            service.set_status(current_user, course, status)
+        except service.AuthoringError:
+            abort(400)
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.route("/courses/<slug>/lessons/<int:lesson_id>", methods=["GET", "POST"])
+def lesson(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    lesson = service.lesson_of(course, lesson_id) or abort(404)
+    form = LessonForm()
+    if request.method == "GET":
+        current = service.editable_revision(lesson)
+        form.title.data, form.source.data = current.title, current.source
+        form.base_revision.data = current.revision
+    elif form.validate_on_submit() and form.save.data:
+        base = int(form.base_revision.data) if str(form.base_revision.data).isdigit() else -1
+        try:
+            service.save_lesson_draft(current_user, lesson, base, form.title.data,
+                                      form.source.data or "")
+        except service.StaleEdit as conflict:
+            return _conflict(course, lesson, form, conflict.current)
+        except service.AuthoringError as error:
+            form.title.errors.append(str(error))
+        else:
+            flash(_("Draft saved. Publish the course to show it to learners."), "success")
+            return redirect(url_for("authoring.lesson", slug=slug, lesson_id=lesson.id))
+    source = form.source.data or ""
+    return render_template("authoring/lesson.html", course=course, lesson=lesson, form=form,
+                           preview=render_markdown(source), minutes=reading_minutes(source))
+
+
+def _conflict(course, lesson, form, theirs):  # type: ignore[no-untyped-def]
+    """Both texts and their differences; the form keeps this trainer's text, rebased."""
+    mine = form.source.data or ""
+    form.base_revision.data = theirs.revision
+    return render_template("authoring/conflict.html", course=course, lesson=lesson, form=form,
+                           theirs=theirs, diff=service.diff_lines(theirs.source, mine)), 409
+
+
+@bp.post("/preview")
+def preview():  # type: ignore[no-untyped-def]
+    """Live preview: the same renderer and sanitizer as published pages."""
+    source = request.form.get("source", "")
+    return jsonify(html=render_markdown(source), minutes=reading_minutes(source))
+
+
+@bp.get("/courses/<slug>/lessons/<int:lesson_id>/history")
+def history(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    lesson = service.lesson_of(course, lesson_id) or abort(404)
+    latest = latest_lesson_revision(lesson)
+    a = request.args.get("a", max(latest - 1, 1), type=int)
+    b = request.args.get("b", latest, type=int)
+    old, new = service.lesson_revision(lesson, a), service.lesson_revision(lesson, b)
+    diff = service.diff_lines(old.source, new.source) if old and new else []
+    return render_template("authoring/history.html", course=course, lesson=lesson,
+                           revisions=list(reversed(lesson.revisions)), a=a, b=b, diff=diff,
+                           action=VersionedActionForm())
+
+
+@bp.post("/courses/<slug>/lessons/<int:lesson_id>/restore/<int:number>")
+def restore(slug: str, lesson_id: int, number: int):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    lesson = service.lesson_of(course, lesson_id) or abort(404)
+    if VersionedActionForm().validate_on_submit():
+        try:
+            draft = service.restore_lesson(current_user, lesson, number)
+        except service.AuthoringError:
+            abort(404)
+        flash(_("Revision %(old)s restored as draft %(new)s.", old=number, new=draft.revision),
+              "success")
+    return redirect(url_for("authoring.lesson", slug=slug, lesson_id=lesson_id))
+
+
+@bp.get("/courses/<slug>/export")
+def export(slug: str):  # type: ignore[no-untyped-def]
+    course = _course(slug)
+    return send_file(BytesIO(export_course(course)), mimetype="application/zip", as_attachment=True,
+                     download_name=f"{course.slug}.zip")
+
+
+def _package_folder() -> Path:
+    return Path(current_app.instance_path) / "packages"
+
+
+@bp.route("/packages", methods=["GET", "POST"])
+def packages():  # type: ignore[no-untyped-def]
+    """Upload a course zip: a dry-run report first, then import on confirmation."""
+    form, confirm = UploadForm(), ConfirmForm()
+    report, errors, status = None, [], 200
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        try:
+            report = import_package(data, current_user.id, dry_run=True)
+        except ContentError as error:
+            errors, status = error.errors, 400
+        else:
+            token = f"{current_user.id}-{secrets.token_hex(16)}"
+            _package_folder().mkdir(parents=True, exist_ok=True)
+            (_package_folder() / f"{token}.zip").write_bytes(data)
+            confirm.token.data = token
+    return render_template("authoring/packages.html", form=form, confirm=confirm,
+                           report=report, errors=errors), status
+
+
+@bp.post("/packages/confirm")
+def confirm_package():  # type: ignore[no-untyped-def]
+    form = ConfirmForm()
+    token = form.token.data or ""
+    # the token names its owner: one trainer cannot import another's upload
+    if not form.validate_on_submit() or not token.startswith(f"{current_user.id}-") or \
+            not token.replace("-", "").isalnum():
+        abort(400)
+    path = _package_folder() / f"{token}.zip"
+    if not path.exists():
+        abort(404)
+    try:
+        report = import_package(path.read_bytes(), current_user.id, dry_run=False)
+    except ContentError as error:
+        flash("; ".join(error.errors), "error")
+        return redirect(url_for("authoring.packages"))
+    finally:
+        path.unlink(missing_ok=True)
+    flash(_("Imported: %(courses)s.", courses=", ".join(report.courses)), "success")
+    return redirect(url_for("authoring.index"))
+
+
+@bp.post("/images")
+def upload_image():  # type: ignore[no-untyped-def]
+    """Answers JSON to the editor's script; without JavaScript, flashes the Markdown to paste."""
+    form = UploadForm()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    back = request.form.get("next") or url_for("authoring.index")
+    try:
+        if not form.validate_on_submit():
+            raise ImageError(_("Choose an image file."))
+        name = save_image(Path(current_app.instance_path) / "uploads", form.file.data.read())
+    except ImageError as error:
+        if wants_json:
+            return jsonify(error=str(error)), 400
+        flash(_("Image refused: %(reason)s", reason=str(error)), "error")
+        return redirect(back if back.startswith("/") else url_for("authoring.index"))
+    markdown = f"![]({url_for('courses.media', name=name)})"
+    if wants_json:
+        return jsonify(markdown=markdown)
+    flash(_("Image uploaded. Paste this into the text: %(md)s", md=markdown), "success")
+    return redirect(back if back.startswith("/") else url_for("authoring.index"))

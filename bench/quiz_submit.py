@@ -1,0 +1,177 @@
+"""Quiz grading and submit benchmarks: prints figures, asserts nothing.
+
+    .venv/bin/python bench/quiz_submit.py [--clients 32] [--rounds 4]
+
+1. Python time to grade a 20-question attempt (mixed types), pure grading.
+2. Submit latency and throughput at N concurrent clients against a real threaded
+   server on SQLite WAL, next to a baseline of the same number of requests to a
+   trivial route (/healthz) in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import logging  # noqa: E402
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from app import create_app  # noqa: E402
+from extensions import db  # noqa: E402
+from quizzes.types import get_type  # noqa: E402
+
+QUESTIONS = [
+    ("single_choice", {"options": [{"text": "a", "correct": True}, {"text": "b", "correct": False},
+                                   {"text": "c", "correct": False}]}, 0),
+    ("multiple_response", {"options": [{"text": "a", "weight": 50}, {"text": "b", "weight": 50},
+                                       {"text": "c", "weight": -50}]}, [0, 2]),
+    ("true_false", {"answer": True}, False),
+    ("short_answer", {"answers": [{"text": "内部客户", "weight": 100},
+                                  {"text": "*客户*", "weight": 50}]}, "内部 客户！"),
+    ("numerical", {"answers": [{"value": 4, "tolerance": 0, "weight": 100}]}, 4.0),
+    ("matching", {"pairs": [{"left": "a", "right": "1"}, {"left": "b", "right": "2"},
+                            {"left": "c", "right": "3"}]}, [0, 2, 1]),
+    ("ordering", {"items": ["one", "two", "three", "four"]}, [0, 2, 1, 3]),
+    ("cloze", {"text": "{{1}} and {{2}}", "gaps": [
+        {"kind": "choice", "options": [{"text": "x", "correct": True},
+                                       {"text": "y", "correct": False}]},
+        {"kind": "short", "answers": [{"text": "relay", "weight": 100}]}]}, [0, "Relay"]),
+]
+
+
+def bench_grading(repeat: int = 2000) -> None:
+    prepared = []
+    for i in range(20):
+        type_id, data, answer = QUESTIONS[i % len(QUESTIONS)]
+        question_type = get_type(type_id)
+        prepared.append((question_type, question_type.validate(data), answer))
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for question_type, data, answer in prepared:
+            question_type.grade(data, answer)
+    per_attempt = (time.perf_counter() - start) / repeat
+    print(f"grading: {per_attempt * 1000:.3f} ms per 20-question attempt "
+          f"(goal < 2 ms; {repeat} attempts)")
+
+
+def seed(app, users: int) -> None:  # type: ignore[no-untyped-def]
+    from accounts.service import add_user
+    from tests.factories import Factories, single_choice
+
+    with app.app_context():
+        make = Factories()
+        questions = [single_choice(f"q{i}", correct=i % 3) for i in range(20)]
+        make.course("bench", lessons=0, quizzes=[make.quiz_source("bench-quiz",
+                                                                   questions=questions)])
+        for n in range(users):
+            add_user(f"bench{n}@example.com", f"Bench {n}", password="bench-password-1")
+        db.session.commit()
+
+
+class Client:
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
+        headers = {"Cookie": self.cookie}
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        response.read()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, response.getheader("Location") or ""
+
+
+def run_clients(count: int, work) -> list[float]:  # type: ignore[no-untyped-def]
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def runner(index: int) -> None:
+        for seconds in work(index):
+            with lock:
+                timings.append(seconds)
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings
+
+
+def report(label: str, timings: list[float], wall: float) -> None:
+    ordered = sorted(timings)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(f"{label}: {len(timings)} requests, {len(timings) / wall:.0f}/s, "
+          f"median {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
+
+
+def bench_submit(clients: int, rounds: int) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "ARGON2_MEMORY_KIB": 1024})
+    with app.app_context():
+        db.create_all()
+    seed(app, clients)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_port
+    sessions = [Client(port) for _ in range(clients)]
+    for n, client in enumerate(sessions):
+        client.request("POST", "/login", {"email": f"bench{n}@example.com",
+                                          "password": "bench-password-1"})
+
+    def baseline(index: int):  # type: ignore[no-untyped-def]
+        for _ in range(rounds):
+            start = time.perf_counter()
+            sessions[index].request("GET", "/healthz")
+            yield time.perf_counter() - start
+
+    def submit(index: int):  # type: ignore[no-untyped-def]
+        client = sessions[index]
+        for _ in range(rounds):
+            _, location = client.request("POST", "/quizzes/bench-quiz/start", {})
+            path = location.replace(f"http://127.0.0.1:{port}", "")
+            answers = {f"q{slot}": "1" for slot in range(20)}
+            client.request("POST", path, {"slots": ",".join(map(str, range(20))),
+                                          "action": "save", **answers})
+            start = time.perf_counter()
+            client.request("POST", path, {"slots": "", "action": "submit"})
+            yield time.perf_counter() - start
+
+    for label, work in (("baseline GET /healthz", baseline), ("quiz submit", submit)):
+        start = time.perf_counter()
+        timings = run_clients(clients, work)
+        report(f"{label} ({clients} clients)", timings, time.perf_counter() - start)
+    server.shutdown()
+
+
+def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    bench_grading()
+    bench_submit(args.clients, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""Courses, lessons, outline, assignment to departments, progress, completion."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from accounts.signals import member_placed
+    from courses import models  # noqa: F401
+    from courses.assignment import on_member_placed
+    from courses.cli import content_cli, courses_cli
+    from courses.routes import bp, item_url
+
+    member_placed.connect(on_member_placed)
+    app.register_blueprint(bp)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(courses_cli)
+    app.add_template_global(item_url)

@@ -1,0 +1,168 @@
+"""Courses, lessons, the outline, assignments, enrollments and progress."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+
+COURSE_STATUSES = ("draft", "published", "archived")
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="published")
+    estimated_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    # bumped on every metadata or outline edit: a stale edit form is refused, not applied
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+    items: Mapped[list[OutlineItem]] = relationship(
+        back_populates="course", order_by="OutlineItem.position", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)  # rendered and sanitized once, at save time
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # the published revision
+    reading_minutes: Mapped[int] = mapped_column(Integer, default=1)
+    # a saved, not yet published revision (learners keep seeing `revision` until publish)
+    draft_revision: Mapped[int | None] = mapped_column(Integer)
+
+    revisions: Mapped[list[LessonRevision]] = relationship(
+        back_populates="lesson", order_by="LessonRevision.revision", cascade="all, delete-orphan"
+    )
+
+
+class LessonRevision(db.Model):
+    __tablename__ = "lesson_revisions"
+    __table_args__ = (UniqueConstraint("lesson_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    lesson: Mapped[Lesson] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship()  # noqa: F821  (accounts.models)
+
+
+class OutlineItem(db.Model):
+    """One step of a course: a lesson or a quiz, in order, required or optional."""
+
+    __tablename__ = "outline_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    course: Mapped[Course] = relationship(back_populates="items")
+    lesson: Mapped[Lesson | None] = relationship()
+    quiz: Mapped[Quiz | None] = relationship()  # noqa: F821  (quizzes.models)
+
+    @property
+    def kind(self) -> str:
+        return "lesson" if self.lesson_id else "quiz"
+
+    @property
+    def target_key(self) -> tuple[str, int | None]:
+        return (self.kind, self.lesson_id or self.quiz_id)
+
+    @property
+    def title(self) -> str:
+        target = self.lesson or self.quiz
+        return target.title if target else ""
+
+
+class Assignment(db.Model):
+    """A course assigned to one department, its subtree, or everyone (department None)."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), index=True
+    )
+    include_subtree: Mapped[bool] = mapped_column(Boolean, default=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    due_days: Mapped[int | None] = mapped_column(Integer)
+    # "hire": N days after the learner's hire date; "assignment": after they were enrolled.
+    due_from: Mapped[str] = mapped_column(String(16), default="hire")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    course: Mapped[Course] = relationship()
+
+
+class Enrollment(db.Model):
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="assignment")
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL")
+    )
+    due_date: Mapped[date | None] = mapped_column(Date)
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Stamped with completion, so history stays true after a transfer.
+    completed_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    last_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outline_items.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now(), index=True
+    )
+
+    course: Mapped[Course] = relationship()
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    read_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

@@ -1,0 +1,62 @@
+"""Markdown to safe HTML: the one renderer for lessons, previews, prompts and feedback.
+
+Rendered once when content is saved and stored; pages serve the stored HTML.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import markdown
+import nh3
+
+EXTENSIONS = ["tables", "fenced_code", "admonition", "sane_lists", "attr_list", "md_in_html"]
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "*": {"id"},
+}
+# Admonitions need their classes to be styled; nothing else may set a class.
+ALLOWED_CLASSES = {
+    "div": {"admonition", "note", "tip", "warning", "important", "danger", "example"},
+    "p": {"admonition-title"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def render_markdown(source: str) -> str:
+    """Markdown to HTML, sanitized: scripts, event handlers and javascript: URLs never survive."""
+    html = markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
+    return sanitize_html(html)
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def reading_minutes(source: str) -> int:
+    """About 300 Chinese characters or 200 English words a minute; at least one minute."""
+    minutes = len(CJK.findall(source)) / 300 + len(WORD.findall(source)) / 200
+    return max(1, math.ceil(minutes))

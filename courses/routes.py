@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from accounts.models import User
+from courses import service
+from courses.forms import ActionForm
+from courses.media import MIME, NAME
+from courses.models import Course, OutlineItem
+from extensions import db
+
+bp = Blueprint("courses", __name__)
+
+
+def _course_or_404(slug: str) -> Course:
+    course = service.get_published_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _item_or_404(course: Course, item_id: int) -> OutlineItem:
+    item = service.get_item(course, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def item_url(item: OutlineItem) -> str:
+    if item.kind == "quiz":
+        return url_for("quizzes.quiz", slug=item.quiz.slug)
+    return url_for("courses.lesson", slug=item.course.slug, item_id=item.id)
+
+
+@bp.get("/home")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    return render_template("courses/home.html", courses=service.my_onboarding(current_user))
+
+
+@bp.get("/courses")
+@login_required
+def catalogue():  # type: ignore[no-untyped-def]
+    return render_template("courses/catalogue.html", courses=service.catalogue())
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def course(slug: str):  # type: ignore[no-untyped-def]
+    progress = service.course_progress(current_user, _course_or_404(slug))
+    return render_template("courses/course.html", progress=progress, form=ActionForm())
+
+
+@bp.post("/courses/<slug>/enroll")
+@login_required
+def enroll(slug: str):  # type: ignore[no-untyped-def]
+    course = _course_or_404(slug)
+    if ActionForm().validate_on_submit():
+        service.enroll_self(current_user, course)
+        flash(_("You are enrolled."), "success")
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.get("/courses/<slug>/continue")
+@login_required
+def resume(slug: str):  # type: ignore[no-untyped-def]
+    progress = service.course_progress(current_user, _course_or_404(slug))
+    item = progress.resume_item()
+    return redirect(item_url(item) if item else url_for("courses.course", slug=slug))
+
+
+@bp.get("/courses/<slug>/lessons/<int:item_id>")
+@login_required
+def lesson(slug: str, item_id: int):  # type: ignore[no-untyped-def]
+    course = _course_or_404(slug)
+    item = _item_or_404(course, item_id)
+    if item.kind != "lesson":
+        return redirect(item_url(item))
+    service.record_visit(current_user, item)
+    progress = service.course_progress(current_user, course)
+    previous, following = progress.neighbours(item)
+    done = any(view.done for view in progress.items if view.item.id == item.id)
+    return render_template("courses/lesson.html", progress=progress, item=item,
+                           lesson=item.lesson, previous=previous, following=following,
+                           done=done, form=ActionForm())
+
+
+@bp.post("/courses/<slug>/lessons/<int:item_id>/read")
+@login_required
+def mark_read(slug: str, item_id: int):  # type: ignore[no-untyped-def]
+    course = _course_or_404(slug)
+    item = _item_or_404(course, item_id)
+    if item.kind != "lesson" or not ActionForm().validate_on_submit():
+        abort(400)
+    if service.mark_lesson_read(current_user, item):
+        flash(_("Course complete. Well done!"), "success")
+        return redirect(url_for("courses.course", slug=slug))
+    following = service.course_progress(current_user, course).neighbours(item)[1]
+    return redirect(item_url(following) if following else url_for("courses.course", slug=slug))
+
+
+@bp.get("/media/<name>")
+@login_required
+def media(name: str):  # type: ignore[no-untyped-def]
+    """Lesson images: names are content hashes, so they can be cached for good."""
+    if not NAME.match(name):
+        abort(404)
+    response = send_from_directory(Path(current_app.instance_path) / "uploads", name,
+                                   mimetype=MIME[name.rsplit(".", 1)[1]], max_age=31536000)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@bp.get("/learners/<int:user_id>/courses")
+@login_required
+def learner_progress(user_id: int):  # type: ignore[no-untyped-def]
+    """A learner's own progress; staff (trainer, HR, admin) may look at anyone's."""
+    if user_id != current_user.id and not current_user.has_role("trainer", "hr", "admin"):
+        abort(403)
+    learner = db.session.get(User, user_id) or abort(404)
+    return render_template("courses/learner.html", learner=learner,
+                           courses=service.my_onboarding(learner))

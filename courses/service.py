@@ -1,0 +1,188 @@
+"""Course rules: progress, completion, and what a learner sees. No request objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from accounts.models import User
+from courses.models import Course, Enrollment, LessonProgress, OutlineItem
+from courses.signals import course_completed, lesson_read, lesson_viewed
+from extensions import db
+from quizzes.models import QuizGrade
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as stored in every DateTime column."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    item: OutlineItem
+    done: bool
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: Course
+    enrollment: Enrollment | None
+    items: list[ItemView]
+
+    @property
+    def required_total(self) -> int:
+        return sum(1 for view in self.items if view.item.required)
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for view in self.items if view.item.required and view.done)
+
+    @property
+    def percent(self) -> int:
+        total = self.required_total
+        return round(100 * self.required_done / total) if total else 100
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.enrollment and self.enrollment.completed_at)
+
+    @property
+    def overdue(self) -> bool:
+        return is_overdue(self.enrollment, date.today())
+
+    def resume_item(self) -> OutlineItem | None:
+        """Where the learner left off, else the first step not done yet, else the first."""
+        if self.enrollment and self.enrollment.last_item_id:
+            for view in self.items:
+                if view.item.id == self.enrollment.last_item_id and not view.done:
+                    return view.item
+        for view in self.items:
+            if not view.done:
+                return view.item
+        return self.items[0].item if self.items else None
+
+    def neighbours(self, item: OutlineItem) -> tuple[OutlineItem | None, OutlineItem | None]:
+        ids = [view.item.id for view in self.items]
+        index = ids.index(item.id)
+        previous = self.items[index - 1].item if index > 0 else None
+        following = self.items[index + 1].item if index + 1 < len(self.items) else None
+        return previous, following
+
+
+def is_overdue(enrollment: Enrollment | None, today: date) -> bool:
+    """Overdue from the day after the due date, until completed."""
+    return bool(
+        enrollment and enrollment.due_date and not enrollment.completed_at
+        and enrollment.due_date < today
+    )
+
+
+def catalogue() -> list[Course]:
+    return list(db.session.scalars(
+        select(Course).where(Course.status == "published").order_by(Course.title)
+    ))
+
+
+def get_published_course(slug: str) -> Course | None:
+    return db.session.scalar(
+        select(Course).where(Course.slug == slug, Course.status == "published")
+    )
+
+
+def get_item(course: Course, item_id: int) -> OutlineItem | None:
+    item = db.session.get(OutlineItem, item_id)
+    return item if item is not None and item.course_id == course.id else None
+
+
+def get_enrollment(user: User, course: Course) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
+
+
+def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
+    """Which of these items the user has finished: lessons read, quizzes passed."""
+    lesson_ids = {i.lesson_id for i in items if i.lesson_id}
+    quiz_ids = {i.quiz_id for i in items if i.quiz_id}
+    read = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+        LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(lesson_ids))))
+    passed = set(db.session.scalars(select(QuizGrade.quiz_id).where(
+        QuizGrade.user_id == user_id, QuizGrade.quiz_id.in_(quiz_ids), QuizGrade.passed)))
+    return {i.id for i in items if i.lesson_id in read or i.quiz_id in passed}
+
+
+def course_progress(user: User, course: Course) -> CourseProgress:
+    items = list(course.items)
+    done = done_item_ids(user.id, items)
+    views = [ItemView(item, item.id in done) for item in items]
+    return CourseProgress(course, get_enrollment(user, course), views)
+
+
+def my_onboarding(user: User) -> list[CourseProgress]:
+    """The learner's enrolled courses: unfinished first, soonest due first."""
+    enrollments = db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id == user.id)
+    ).all()
+    progress = [course_progress(user, e.course) for e in enrollments]
+    return sorted(progress, key=lambda p: (p.completed, p.enrollment.due_date or date.max,
+                                           p.course.title))
+
+
+def enroll_self(user: User, course: Course) -> Enrollment:
+    enrollment = get_enrollment(user, course)
+    if enrollment is None:
+        enrollment = Enrollment(user_id=user.id, course_id=course.id, source="self")
+        db.session.add(enrollment)
+        db.session.commit()
+    return enrollment
+
+
+def record_visit(user: User, item: OutlineItem) -> None:
+    """Remember the step a learner opened, so 'continue' brings them back to it."""
+    enrollment = get_enrollment(user, item.course)
+    if enrollment is None:
+        return
+    enrollment.last_item_id = item.id
+    enrollment.started_at = enrollment.started_at or utcnow()
+    lesson_viewed.send(user, item=item)
+    db.session.commit()
+
+
+def mark_lesson_read(user: User, item: OutlineItem) -> bool:
+    """Mark a lesson read; returns True when this completed the course."""
+    if item.lesson_id is None:
+        raise ValueError("only lessons are marked read")
+    exists = db.session.scalar(select(LessonProgress.id).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == item.lesson_id))
+    if exists is None:
+        db.session.add(LessonProgress(user_id=user.id, lesson_id=item.lesson_id,
+                                      read_at=utcnow()))
+        db.session.flush()
+        lesson_read.send(user, item=item)
+    completed = refresh_completion(user, item.course)
+    db.session.commit()
+    return completed
+
+
+def refresh_completion(user: User, course: Course) -> bool:
+    """Stamp completion once, with the learner's department now; True if stamped now.
+
+    No commit: callers are the use cases (mark read, quiz graded) that own the transaction.
+    """
+    enrollment = get_enrollment(user, course)
+    if enrollment is None:
+        enrollment = Enrollment(user_id=user.id, course_id=course.id, source="self")
+        db.session.add(enrollment)
+    enrollment.started_at = enrollment.started_at or utcnow()
+    if enrollment.completed_at is not None:
+        return False
+    required = [item for item in course.items if item.required]
+    if required and len(done_item_ids(user.id, required)) == len(required):
+        enrollment.completed_at = utcnow()
+        enrollment.completed_department_id = user.department_id
+        db.session.flush()
+        course_completed.send(user, enrollment=enrollment)
+        return True
+    return False

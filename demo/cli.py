@@ -1,0 +1,32 @@
+import click
+from flask.cli import AppGroup
+
+from demo.service import DEMO_PASSWORD, PEOPLE, seed_demo
+
+cli = AppGroup("demo", help="Demo data.")
+
+
+@cli.command("seed")
+def seed_command() -> None:
+    """Create the demo company and assign every course to it; prints the logins."""
+    report = seed_demo()
+    click.echo(f"{report.created_departments} department(s), {len(report.created_users)} "
+               f"user(s) created; assigned: {', '.join(report.assigned_courses) or 'nothing new'}")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, name, _code, roles, _days in PEOPLE:
+        click.echo(f"  {email:<22} {roles:<8} {name}")
+
+
+@cli.command("generate")
+@click.option("--learners", default=1000, show_default=True, type=click.IntRange(1),
+              help="How many learners the generated company has.")
+@click.option("--courses", default=20, show_default=True, type=click.IntRange(1, 99),
+              help="Courses every learner is enrolled in (every 4th has a quiz).")
+@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same "
+              "company).")
+def generate_command(learners: int, courses: int, seed: int) -> None:
+    """Add a large realistic company (departments, hires, enrollments, attempts) for reports."""
+    from demo.generate import generate_company, summary
+
+    for line in summary(generate_company(learners, courses=courses, seed=seed)):
+        click.echo(line)

@@ -1,0 +1,60 @@
+"""Attempt layout: which questions, in what order, with what option order.
+
+Fixed once at start, from a stored seed, so a reload or a later edit of a
+question never changes what the learner was given.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from quizzes.models import Question, Quiz
+from quizzes.types import get_type
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of one attempt, in quiz order before any shuffling."""
+    pool = [q for q in quiz.questions if not q.retired and q.current is not None]
+    draw = quiz.settings.get("draw")
+    if isinstance(draw, int) and draw < len(pool):
+        chosen = set(map(id, rng.sample(pool, draw)))
+        return [q for q in pool if id(q) in chosen]
+    if isinstance(draw, dict):
+        chosen = set()
+        for tag, count in draw.items():
+            tagged = [q for q in pool if tag in (q.current.tags or []) and id(q) not in chosen]
+            chosen.update(map(id, rng.sample(tagged, min(count, len(tagged)))))
+        return [q for q in pool if id(q) in chosen]
+    return pool
+
+
+def order_questions(questions: list[Question], shuffle: bool,
+                    rng: random.Random) -> list[Question]:
+    """Shuffle in blocks: a case's questions stay together, in order, under their case."""
+    blocks: list[list[Question]] = []
+    for question in questions:
+        if blocks and question.case_id and blocks[-1][0].case_id == question.case_id:
+            blocks[-1].append(question)
+        else:
+            blocks.append([question])
+    if shuffle:
+        rng.shuffle(blocks)
+    return [q for block in blocks for q in block]
+
+
+def build_layout(quiz: Quiz, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    questions = order_questions(draw_questions(quiz, rng),
+                                bool(quiz.settings.get("shuffle_questions")), rng)
+    layout = []
+    for question in questions:
+        revision = question.current
+        question_type = get_type(revision.type_id)
+        count = question_type.option_count(revision.data)
+        options = None
+        if count and (quiz.settings.get("shuffle_options") or question_type.must_shuffle):
+            options = list(range(count))
+            rng.shuffle(options)
+        layout.append({"revision_id": revision.id, "options": options})
+    return layout

@@ -1,0 +1,93 @@
+"""Question banks in and out of a quiz: GIFT (Moodle) and Aiken, all-or-nothing.
+
+`plan_import` validates and reports (the dry run a trainer sees); `apply_import`
+writes a plan that had no rejections. Both the CLI and the web upload use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.service import record
+from extensions import db
+from quizzes.aiken import AikenError, parse_aiken
+from quizzes.content import QuestionSource, add_question_revision, question_from_dict
+from quizzes.gift import GiftError, parse_gift
+from quizzes.gift_export import export_gift
+from quizzes.models import Question, Quiz
+from quizzes.types import QuestionDataError, UnknownQuestionType
+
+FORMATS = ("gift", "aiken")
+
+
+@dataclass
+class ImportPlan:
+    added: list[QuestionSource] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # "line N: message"
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and bool(self.added)
+
+
+def plan_import(quiz: Quiz, text: str, fmt: str = "gift") -> ImportPlan:
+    plan = ImportPlan()
+    try:
+        dicts = parse_gift(text) if fmt == "gift" else parse_aiken(text)
+    except (GiftError, AikenError) as error:
+        plan.rejected = [f"line {line}: {message}" for line, message in error.errors]
+        return plan
+    taken = {q.key for q in quiz.questions}
+    for parsed in dicts:
+        raw = {k: v for k, v in parsed.items() if k not in ("line", "category", "title")}
+        raw["key"] = _free_key(raw.get("key") or "q", taken)
+        try:
+            plan.added.append(question_from_dict(raw))
+        except (QuestionDataError, UnknownQuestionType, ValueError) as error:
+            plan.rejected.append(f"line {parsed.get('line', '?')}: {error}")
+    if not dicts:
+        plan.rejected.append("line 1: no questions found")
+    return plan
+
+
+def _free_key(key: str, taken: set[str]) -> str:
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate, number = f"{key}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def apply_import(quiz: Quiz, plan: ImportPlan, author_id: int | None = None,
+                 publish: bool = True) -> int:
+    """Add the planned questions; published at once (CLI), or as drafts (web editor)."""
+    if not plan.ok:
+        raise ValueError("a plan with rejected questions is never applied")
+    position = max((q.position for q in quiz.questions), default=-1) + 1
+    for offset, source in enumerate(plan.added):
+        question = Question(quiz=quiz, key=source.key, position=position + offset)
+        db.session.add(question)
+        revision = add_question_revision(question, source, author_id)
+        if publish:
+            question.current = revision
+        else:
+            question.draft = revision
+    record(author_id, "quiz.import", "quiz", quiz.id, f"{len(plan.added)} question(s)")
+    db.session.commit()
+    return len(plan.added)
+
+
+def quiz_question_dicts(quiz: Quiz) -> list[dict[str, Any]]:
+    """The quiz's current questions in the content-file shape."""
+    return [
+        {"key": q.key, "type": q.current.type_id, "title": q.key, "prompt": q.current.prompt,
+         "points": q.current.points, "tags": list(q.current.tags or []),
+         "feedback": q.current.feedback, "data": q.current.data}
+        for q in quiz.questions if not q.retired and q.current is not None
+    ]
+
+
+def export_quiz_gift(quiz: Quiz) -> tuple[str, list[tuple[str, str]]]:
+    """GIFT text, and (key, reason) for questions GIFT cannot express."""
+    return export_gift(quiz_question_dicts(quiz))

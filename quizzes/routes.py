@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from accounts import service as accounts
+from accounts.access import roles_required
+from extensions import db
+from quizzes import service
+from quizzes.content import get_quiz_by_slug
+from quizzes.forms import AttemptForm, GradeForm, OverrideForm, shown_slots, slot_answers
+from quizzes.models import Attempt, Quiz, Response
+from quizzes.types import AnswerError
+
+bp = Blueprint("quizzes", __name__)
+
+
+def _quiz_or_404(slug: str) -> Quiz:
+    quiz = get_quiz_by_slug(slug)
+    if quiz is None or quiz.course.status != "published":
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    return service.attempt_of(current_user, attempt_id) or abort(404)
+
+
+@bp.get("/quizzes/<slug>")
+@login_required
+def quiz(slug: str):  # type: ignore[no-untyped-def]
+    quiz = _quiz_or_404(slug)
+    status = service.quiz_status(current_user, quiz)
+    db.session.commit()  # an expired attempt may just have been closed
+    return render_template("quizzes/quiz.html", quiz=quiz, status=status, form=AttemptForm())
+
+
+@bp.post("/quizzes/<slug>/start")
+@login_required
+def start(slug: str):  # type: ignore[no-untyped-def]
+    quiz = _quiz_or_404(slug)
+    if not AttemptForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = service.start_attempt(current_user, quiz)
+    except service.NoAttemptsLeft:
+        flash(_("You have used every attempt on this quiz."), "error")
+        return redirect(url_for("quizzes.quiz", slug=slug))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+    attempt = _attempt_or_404(attempt_id)
+    if service.close_if_expired(attempt):
+        db.session.commit()
+        flash(_("Time is up: your saved answers were submitted."), "warning")
+    if attempt.state == "finished":
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    return _render_attempt(attempt, request.args.get("page", 1, type=int))
+
+
+def _render_attempt(attempt: Attempt, page: int, status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
+    views, pages = service.page_of(service.slot_views(attempt), page,
+                                   current_app.config["QUIZ_PAGE_SIZE"])
+    page = min(max(page, 1), pages)
+    return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz,
+                           views=views, page=page, pages=pages, form=AttemptForm(),
+                           error=error), status
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@login_required
+def save(attempt_id: int):  # type: ignore[no-untyped-def]
+    """The no-JavaScript path: save this page, then move, stay, or submit."""
+    attempt = _attempt_or_404(attempt_id)
+    if not AttemptForm().validate_on_submit():
+        abort(400)
+    page = request.form.get("page", 1, type=int)
+    action = request.form.get("action", "save")
+    answers = slot_answers(request.form, shown_slots(request.form, len(attempt.layout)))
+    try:
+        if answers:
+            service.save_answers(attempt, answers)
+    except service.AttemptClosed as error:
+        if action != "submit":
+            flash(_("Your answers were not saved: %(reason)s", reason=_reason(error)), "error")
+            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    except (service.StaleAnswer, AnswerError) as error:
+        db.session.rollback()
+        return _render_attempt(attempt, page, 409 if isinstance(error, service.StaleAnswer)
+                               else 400, error=_reason(error))
+    if action == "submit":
+        service.submit_attempt(attempt)
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    target = page + {"next": 1, "previous": -1}.get(action, 0)
+    if action == "save":
+        flash(_("Answers saved."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, page=target))
+
+
+@bp.post("/attempts/<int:attempt_id>/autosave")
+@login_required
+def autosave(attempt_id: int):  # type: ignore[no-untyped-def]
+    """JavaScript's path: one question at a time; answers JSON."""
+    attempt = _attempt_or_404(attempt_id)
+    slots = shown_slots(request.form, len(attempt.layout))
+    try:
+        seqs = service.save_answers(attempt, slot_answers(request.form, slots))
+    except (service.AttemptError, AnswerError) as error:
+        db.session.rollback()
+        code = getattr(error, "status", 400)
+        return jsonify(error=type(error).__name__, message=_reason(error)), code
+    return jsonify(saved={str(slot): seq for slot, seq in seqs.items()})
+
+
+def _reason(error: Exception) -> str:
+    """The service speaks English; the learner reads their own language."""
+    reasons = {
+        service.StaleAnswer: _("this question was changed in another window. Reload the "
+                               "page to see the newest answer."),
+        service.AttemptClosed: _("the attempt is closed or its time limit has passed. "
+                                 "Answers saved before it were kept."),
+    }
+    return reasons.get(type(error), str(error))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):  # type: ignore[no-untyped-def]
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.state != "finished":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    status = service.quiz_status(current_user, attempt.quiz)
+    return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz,
+                           status=status, views=service.slot_views(attempt),
+                           show_details=service.review_allowed(status, attempt),
+                           band=service.band_feedback(attempt.quiz, attempt.score))
+
+
+@bp.get("/grading")
+@roles_required("trainer", "admin")
+def grading_queue():  # type: ignore[no-untyped-def]
+    return render_template("quizzes/grading.html", responses=service.grading_queue(),
+                           form=GradeForm())
+
+
+@bp.post("/grading/<int:response_id>")
+@roles_required("trainer", "admin")
+def grade(response_id: int):  # type: ignore[no-untyped-def]
+    response = db.session.get(Response, response_id) or abort(404)
+    form = GradeForm()
+    points = response.revision.points
+    if form.validate_on_submit() and float(form.points.data) <= points:
+        service.grade_response(response, float(form.points.data) / points,
+                               form.feedback.data or "", current_user)
+        flash(_("Grade saved."), "success")
+    else:
+        flash(_("Enter points between 0 and %(max)s.", max=points), "error")
+    return redirect(url_for("quizzes.grading_queue"))
+
+
+@bp.route("/quizzes/<slug>/overrides", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def overrides(slug: str):  # type: ignore[no-untyped-def]
+    quiz = get_quiz_by_slug(slug) or abort(404)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        learner = accounts.get_user_by_email(form.email.data)
+        if learner is None:
+            form.email.errors.append(_("No user with this email."))
+        else:
+            service.set_override(quiz, learner, form.extra_minutes.data,
+                                 form.extra_attempts.data)
+            flash(_("Override saved."), "success")
+            return redirect(url_for("quizzes.overrides", slug=slug))
+    return render_template("quizzes/overrides.html", quiz=quiz, form=form,
+                           overrides=service.overrides_of(quiz))

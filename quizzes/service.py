@@ -1,0 +1,348 @@
+"""Attempt rules: start, autosave, deadline, submit (once), grade, review. No requests here.
+
+Every use case commits once. Submitting locks the attempt row (FOR UPDATE on
+PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
+concurrent submits produce one grade and the second returns the first result.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from accounts.models import User
+from courses import service as courses
+from extensions import db
+from quizzes.attempts import build_layout
+from quizzes.grading import finish_attempt, passes, regrade_attempt
+from quizzes.models import Attempt, QuestionRevision, Quiz, QuizGrade, QuizOverride, Response
+from quizzes.signals import attempt_finished, attempt_graded, attempt_started
+from quizzes.types import AnswerError, get_type
+
+utcnow = courses.utcnow
+
+
+class AttemptError(Exception):
+    """A request the attempt rules refuse; `status` is the HTTP status to answer with."""
+
+    status = 400
+
+
+class AttemptClosed(AttemptError):
+    status = 403
+
+
+class StaleAnswer(AttemptError):
+    status = 409
+
+
+class NoAttemptsLeft(AttemptError):
+    status = 403
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    quiz: Quiz
+    attempts: list[Attempt]
+    allowed: int | None  # None: unlimited
+    grade: QuizGrade | None
+
+    @property
+    def finished(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.state == "finished"]
+
+    @property
+    def in_progress(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.state == "in_progress"), None)
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.allowed is None else max(0, self.allowed - len(self.attempts))
+
+    @property
+    def can_start(self) -> bool:
+        return self.in_progress is None and self.attempts_left != 0
+
+
+def get_override(quiz: Quiz, user: User) -> QuizOverride | None:
+    return db.session.scalar(select(QuizOverride).where(
+        QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id))
+
+
+def quiz_status(user: User, quiz: Quiz, now: datetime | None = None) -> QuizStatus:
+    attempts = list(db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)))
+    for attempt in attempts:
+        close_if_expired(attempt, now)
+    allowed = quiz.settings.get("attempts_allowed")
+    override = get_override(quiz, user)
+    if allowed is not None and override:
+        allowed += override.extra_attempts
+    grade = db.session.scalar(select(QuizGrade).where(
+        QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
+    return QuizStatus(quiz, attempts, allowed, grade)
+
+
+def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
+    """Continue the open attempt, or start a new one if attempts remain."""
+    now = now or utcnow()
+    status = quiz_status(user, quiz, now)
+    if status.in_progress is not None:
+        return status.in_progress
+    if not status.can_start:
+        raise NoAttemptsLeft("no attempts left on this quiz")
+    seed = secrets.randbelow(2**31)
+    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=len(status.attempts) + 1,
+                      state="in_progress", seed=seed, layout=build_layout(quiz, seed),
+                      started_at=now)
+    limit = quiz.settings.get("time_limit_minutes")
+    if limit:
+        override = get_override(quiz, user)
+        attempt.deadline = now + timedelta(minutes=limit + (override.extra_minutes
+                                                            if override else 0))
+        grace = quiz.settings.get("grace_minutes", 0)
+        attempt.submit_until = attempt.deadline + timedelta(
+            minutes=grace if quiz.settings.get("deadline_action") == "grace" else 0)
+    db.session.add(attempt)
+    db.session.flush()
+    for slot, entry in enumerate(attempt.layout):
+        db.session.add(Response(attempt_id=attempt.id, slot=slot,
+                                revision_id=entry["revision_id"], seq=0))
+    courses.refresh_completion(user, quiz.course)  # marks the enrollment started
+    attempt_started.send(attempt)
+    db.session.commit()
+    return attempt
+
+
+def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Lazily enforce the deadline: finish with what was saved before it. No commit."""
+    now = now or utcnow()
+    limit = attempt.submit_until or attempt.deadline
+    if attempt.state != "in_progress" or limit is None or now <= limit:
+        return False
+    _finish(attempt, submitted_at=limit)
+    return True
+
+
+def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequence[str]],
+                                                                 int | None]],
+                 now: datetime | None = None) -> dict[int, int]:
+    """Autosave {slot: (raw form values, seq the client last saw)}; all or nothing.
+
+    Returns {slot: new seq}. Refuses answers after the deadline (AttemptClosed),
+    from a stale tab (StaleAnswer, 409) and malformed ones (AnswerError).
+    """
+    now = now or utcnow()
+    _lock(attempt)
+    if close_if_expired(attempt, now):
+        db.session.commit()
+        raise AttemptClosed("the time limit has passed; answers saved before it were kept")
+    if attempt.state != "in_progress":
+        raise AttemptClosed("this attempt is already submitted")
+    if attempt.deadline and now > attempt.deadline:
+        raise AttemptClosed("the time limit has passed; you can only submit now")
+    responses = {r.slot: r for r in attempt.responses}
+    changes = []
+    for slot, (raw, seq) in answers.items():
+        response = responses.get(slot)
+        if response is None:
+            raise AnswerError(f"question {slot + 1} is not part of this attempt")
+        revision = response.revision
+        answer = get_type(revision.type_id).normalise(revision.data, raw)
+        if answer == response.answer:
+            continue
+        if seq is not None and seq != response.seq:
+            raise StaleAnswer(f"question {slot + 1} was changed in another window; reload")
+        changes.append((response, answer))
+    for response, answer in changes:
+        response.answer, response.seq, response.saved_at = answer, response.seq + 1, now
+    db.session.commit()
+    return {slot: responses[slot].seq for slot in answers}
+
+
+def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grade and finish; a second submit returns the first result unchanged."""
+    now = now or utcnow()
+    _lock(attempt)
+    if attempt.state == "finished":
+        return attempt
+    if close_if_expired(attempt, now):
+        db.session.commit()
+        return attempt
+    _finish(attempt, submitted_at=now)
+    db.session.commit()
+    return attempt
+
+
+def _lock(attempt: Attempt) -> None:
+    """Re-read the attempt under a row lock, so concurrent requests see one another.
+
+    Its responses and their revisions come in the same round trip: grading needs all.
+    """
+    db.session.execute(select(Attempt).where(Attempt.id == attempt.id)
+                       .options(selectinload(Attempt.responses).joinedload(Response.revision))
+                       .with_for_update(of=Attempt)
+                       .execution_options(populate_existing=True)).scalar_one()
+
+
+def _finish(attempt: Attempt, submitted_at: datetime) -> None:
+    finish_attempt(attempt, submitted_at)
+    attempt_finished.send(attempt)
+    _record_final_grade(attempt)
+
+
+def _record_final_grade(attempt: Attempt) -> None:
+    """Once the score is final: the learner's quiz grade, then course completion."""
+    if attempt.pending:
+        return
+    quiz = attempt.quiz
+    user = db.session.get(User, attempt.user_id)
+    record_quiz_grade(quiz, user)
+    attempt_graded.send(attempt)
+    courses.refresh_completion(user, quiz.course)
+
+
+def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:
+    graded = list(db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == "finished",
+        Attempt.pending.is_(False)).order_by(Attempt.number)))
+    if not graded:
+        return None
+    score = grade_by_method(quiz.settings.get("grading_method", "highest"),
+                            [a.score or 0.0 for a in graded])
+    grade = db.session.scalar(select(QuizGrade).where(
+        QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
+    if grade is None:
+        grade = QuizGrade(quiz_id=quiz.id, user_id=user.id)
+        db.session.add(grade)
+    grade.score = score
+    grade.passed = passes(quiz.settings, score)
+    db.session.flush()
+    return grade
+
+
+def grade_by_method(method: str, scores: list[float]) -> float:
+    """scores in attempt order; `first` and `latest` mean by attempt number."""
+    if method == "first":
+        return scores[0]
+    if method == "latest":
+        return scores[-1]
+    if method == "average":
+        return sum(scores) / len(scores)
+    return max(scores)
+
+
+def review_allowed(status: QuizStatus, attempt: Attempt) -> bool:
+    """Whether correct answers and per-question feedback may be shown for this attempt."""
+    mode = status.quiz.settings.get("review", "after_submit")
+    if attempt.state != "finished" or mode == "never":
+        return False
+    if mode == "after_last_attempt":
+        return status.attempts_left == 0 or bool(status.grade and status.grade.passed)
+    return True
+
+
+def band_feedback(quiz: Quiz, score: float | None) -> str:
+    if score is None:
+        return ""
+    for band in quiz.settings.get("feedback_bands", []):
+        if score * 100 + 1e-9 >= band["min"]:
+            return band["text"]
+    return ""
+
+
+def grade_response(response: Response, fraction: float, feedback: str, grader: User) -> Attempt:
+    """A trainer's hand grade for an essay; the attempt's score follows when none are left."""
+    if not 0 <= fraction <= 1:
+        raise AttemptError("the grade must be between 0 and the question's points")
+    response.fraction, response.feedback = fraction, feedback
+    response.needs_grading, response.graded_by_id = False, grader.id
+    attempt = response.attempt
+    regrade_attempt(attempt)
+    _record_final_grade(attempt)
+    db.session.commit()
+    return attempt
+
+
+def grading_queue() -> list[Response]:
+    return list(db.session.scalars(select(Response).join(Attempt).where(
+        Response.needs_grading, Attempt.state == "finished").order_by(Attempt.submitted_at)))
+
+
+def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int) -> QuizOverride:
+    if extra_minutes < 0 or extra_attempts < 0:
+        raise AttemptError("extra time and attempts cannot be negative")
+    override = get_override(quiz, user) or QuizOverride(quiz_id=quiz.id, user_id=user.id)
+    override.extra_minutes, override.extra_attempts = extra_minutes, extra_attempts
+    db.session.add(override)
+    db.session.commit()
+    return override
+
+
+def close_overdue_attempts(now: datetime | None = None) -> int:
+    """The command-line sweep for attempts nobody came back to."""
+    now = now or utcnow()
+    attempts = db.session.scalars(select(Attempt).where(
+        Attempt.state == "in_progress", Attempt.deadline.is_not(None),
+        func.coalesce(Attempt.submit_until, Attempt.deadline) < now)).all()
+    closed = sum(close_if_expired(attempt, now) for attempt in attempts)
+    db.session.commit()
+    return closed
+
+
+def revisions_for(attempt: Attempt) -> dict[int, QuestionRevision]:
+    return {r.slot: r.revision for r in attempt.responses}
+
+
+def attempt_of(user: User, attempt_id: int) -> Attempt | None:
+    """The learner's own attempt; None for anyone else's, so routes answer 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """Everything a template needs to show one question of an attempt."""
+
+    slot: int
+    revision: QuestionRevision
+    response: Response
+    context: dict[str, Any]
+    template: str
+    case_html: str | None  # set on the first question of a case block
+    correct_answer: str
+
+
+def slot_views(attempt: Attempt) -> list[SlotView]:
+    views, previous_case = [], None
+    for response, entry in zip(attempt.responses, attempt.layout, strict=True):
+        revision = response.revision
+        question_type = get_type(revision.type_id)
+        case = revision.question.case
+        first_of_case = case is not None and case.id != previous_case
+        previous_case = case.id if case else None
+        views.append(SlotView(
+            response.slot, revision, response,
+            question_type.render_context(revision.data, entry.get("options")),
+            question_type.template, case.html if first_of_case else None,
+            question_type.correct_answer(revision.data)))
+    return views
+
+
+def page_of(views: list[SlotView], page: int, size: int) -> tuple[list[SlotView], int]:
+    """One page of questions (1-based, clamped), keeping a case block's start visible."""
+    pages = max(1, -(-len(views) // size))
+    page = min(max(page, 1), pages)
+    chunk = views[(page - 1) * size: page * size]
+    return chunk, pages
+
+
+def overrides_of(quiz: Quiz) -> list[tuple[QuizOverride, User]]:
+    return list(db.session.execute(select(QuizOverride, User).join(
+        User, User.id == QuizOverride.user_id).where(QuizOverride.quiz_id == quiz.id)).tuples())

@@ -1,0 +1,282 @@
+"""The question-type contract and the small checks every type shares.
+
+A question type is a stateless object: it validates the ``data`` a trainer
+wrote (docs/content-format.md), turns submitted form values into a
+normalised answer, and grades that answer. Nothing here touches Flask or the
+database, so every rule can be tested on plain dicts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:  # forms.py imports this module; the editor forms need wtforms
+    from quizzes.types.forms import QuestionDataForm
+
+# Concept and misconception tags are kebab-case English, so reports can group
+# them across courses and languages.
+TAG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Only ASCII digits: str.isdigit() and int() also accept other scripts' digits.
+INDEX_RE = re.compile(r"[0-9]{1,6}")
+# A guard against oversized posts; no legitimate short answer is this long.
+MAX_TEXT_ANSWER = 2_000
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The outcome of grading one answer: a fraction of the question's points."""
+
+    fraction: float
+    feedback: str = ""
+    misconceptions: tuple[str, ...] = ()
+    pending: bool = False
+
+
+class QuestionDataError(ValueError):
+    """Question ``data`` breaks its type's rules; ``field`` is a dotted path."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.message = message
+
+
+class AnswerError(ValueError):
+    """A submitted answer that the question's own form could not have produced."""
+
+
+class QuestionType:
+    """Base class: one subclass per type id, registered in ``quizzes.types``."""
+
+    type_id: ClassVar[str]
+    label: ClassVar[str]
+    # Matching and ordering reveal the answer in their authored order, so the
+    # attempt must always store a shuffled option order for them.
+    must_shuffle: ClassVar[bool] = False
+    # The editor form for ``data`` (a QuestionDataForm defined next to the type).
+    form_class: ClassVar[type[QuestionDataForm]]
+
+    @property
+    def template(self) -> str:
+        return f"quizzes/types/{self.type_id}.html"
+
+    def validate(self, data: Any) -> dict[str, Any]:
+        """Return cleaned data with defaults filled, or raise QuestionDataError."""
+        raise NotImplementedError
+
+    def option_count(self, data: Mapping[str, Any]) -> int:
+        """How many options an attempt may shuffle; 0 when the type has none."""
+        return 0
+
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> Any:
+        """Turn submitted form values into the stored answer (None: unanswered)."""
+        raise NotImplementedError
+
+    def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
+        """Grade a normalised answer; pure, and None grades 0."""
+        raise NotImplementedError
+
+    def correct_answer(self, data: Mapping[str, Any]) -> str:
+        """A human-readable correct answer for the review page."""
+        raise NotImplementedError
+
+    def render_context(
+        self, data: Mapping[str, Any], option_order: list[int] | None
+    ) -> dict[str, Any]:
+        """What the type's input template needs, options in display order."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.type_id!r}>"
+
+
+# --- validating data -------------------------------------------------------
+
+
+def path_of(path: str, key: str | int) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def as_mapping(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise QuestionDataError(path, "must be a mapping of fields")
+    return value
+
+
+def check_keys(
+    obj: Mapping[str, Any], path: str, required: Iterable[str], optional: Iterable[str] = ()
+) -> None:
+    """Reject unknown keys too: a misspelt ``corect`` must not pass silently."""
+    required = tuple(required)
+    allowed = set(required) | set(optional)
+    for key in obj:
+        if key not in allowed:
+            raise QuestionDataError(path_of(path, str(key)), "unknown field")
+    for key in required:
+        if key not in obj:
+            raise QuestionDataError(path_of(path, key), "is required")
+
+
+def as_list(value: Any, path: str, min_len: int = 0) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise QuestionDataError(path, "must be a list")
+    if len(value) < min_len:
+        raise QuestionDataError(path, f"needs at least {min_len} entries")
+    return list(value)
+
+
+def as_text(value: Any, path: str, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        # YAML turns `text: 2024` into a number; say how to fix it.
+        raise QuestionDataError(path, "must be text (quote numbers in YAML)")
+    value = value.strip()
+    if not value and not allow_empty:
+        raise QuestionDataError(path, "must not be empty")
+    return value
+
+
+def optional_text(obj: Mapping[str, Any], key: str, path: str) -> str:
+    value = obj.get(key)
+    return "" if value is None else as_text(value, path_of(path, key), allow_empty=True)
+
+
+def as_bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise QuestionDataError(path, "must be true or false")
+    return value
+
+
+def as_number(
+    value: Any, path: str, low: float | None = None, high: float | None = None
+) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise QuestionDataError(path, "must be a number")
+    if not math.isfinite(value):
+        raise QuestionDataError(path, "must be a finite number")
+    if low is not None and value < low:
+        bound = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
+        raise QuestionDataError(path, f"must be {bound}")
+    if high is not None and value > high:
+        bound = f"at most {high:g}" if low is None else f"between {low:g} and {high:g}"
+        raise QuestionDataError(path, f"must be {bound}")
+    return value
+
+
+def optional_int(obj: Mapping[str, Any], key: str, path: str, low: int) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise QuestionDataError(path_of(path, key), f"must be a whole number >= {low}")
+    return value
+
+
+def optional_tag(obj: Mapping[str, Any], key: str, path: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not TAG_RE.fullmatch(value):
+        message = "must be a kebab-case tag like passes-the-blame"
+        raise QuestionDataError(path_of(path, key), message)
+    return value
+
+
+def option_extras(obj: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """The ``feedback`` and ``misconception`` every option-like entry may carry."""
+    return {
+        "feedback": optional_text(obj, "feedback", path),
+        "misconception": optional_tag(obj, "misconception", path),
+    }
+
+
+def reject_duplicates(texts: Sequence[str], path: str, field: str = "") -> None:
+    """Name the later copy: ``options.3.text: repeats entry 1``."""
+    seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        if text in seen:
+            here = path_of(path_of(path, i), field) if field else path_of(path, i)
+            raise QuestionDataError(here, f"repeats entry {seen[text]}")
+        seen[text] = i
+
+
+# --- normalising answers ---------------------------------------------------
+
+
+def check_raw_keys(raw: Mapping[str, Sequence[str]], allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    for key in raw:
+        if key not in allowed:
+            raise AnswerError(f"unexpected field {key!r}")
+
+
+def values_of(raw: Mapping[str, Sequence[str]], key: str) -> list[str]:
+    values = raw.get(key, [])
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise AnswerError(f"field {key!r} must be a list of strings")
+    if not all(isinstance(v, str) for v in values):
+        raise AnswerError(f"field {key!r} must be a list of strings")
+    return list(values)
+
+
+def single_value(raw: Mapping[str, Sequence[str]], key: str = "") -> str | None:
+    """The one submitted value of a field, stripped; None when blank or absent."""
+    values = values_of(raw, key)
+    if len(values) > 1:
+        raise AnswerError(f"field {key!r} takes one value, got {len(values)}")
+    value = values[0].strip() if values else ""
+    return value or None
+
+
+def parse_index(value: str, count: int) -> int:
+    if not INDEX_RE.fullmatch(value):
+        raise AnswerError(f"{value[:20]!r} is not an option number")
+    index = int(value)
+    if index >= count:
+        raise AnswerError(f"option {index} does not exist")
+    return index
+
+
+def text_answer(raw: Mapping[str, Sequence[str]], key: str, limit: int) -> str | None:
+    value = single_value(raw, key)
+    if value is not None and len(value) > limit:
+        raise AnswerError(f"answer is longer than {limit} characters")
+    return value
+
+
+# --- grading and rendering -------------------------------------------------
+
+
+def is_index(value: Any, count: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count
+
+
+def tags_if_wrong(entry: Mapping[str, Any], wrong: bool) -> tuple[str, ...]:
+    """The entry's misconception tag, recorded only when the choice was wrong."""
+    return (entry["misconception"],) if wrong and entry["misconception"] else ()
+
+
+def weighted_grade(entry: Mapping[str, Any] | None) -> Grade:
+    """Grade from the best matching weighted answer (short answer, numerical)."""
+    if entry is None:
+        return Grade(0.0)
+    weight = entry["weight"]
+    return Grade(weight / 100, entry["feedback"], tags_if_wrong(entry, weight < 100))
+
+
+def join_feedback(parts: Iterable[str]) -> str:
+    # Feedback is Markdown; a blank line keeps each part its own paragraph.
+    return "\n\n".join(part for part in parts if part)
+
+
+def display_order(count: int, option_order: Sequence[int] | None) -> list[int]:
+    """The attempt's stored order, checked: a stale order must not mislabel options."""
+    if option_order is None:
+        return list(range(count))
+    order = list(option_order)
+    if sorted(order) != list(range(count)):
+        raise ValueError(f"option order {order!r} is not a permutation of {count} options")
+    return order

@@ -1,0 +1,155 @@
+"""single_choice: pick exactly one option; full marks for the correct one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+
+from quizzes.types.base import (
+    AnswerError,
+    Grade,
+    QuestionDataError,
+    QuestionType,
+    as_bool,
+    as_list,
+    as_mapping,
+    as_text,
+    check_keys,
+    check_raw_keys,
+    display_order,
+    is_index,
+    option_extras,
+    parse_index,
+    path_of,
+    reject_duplicates,
+    single_value,
+    tags_if_wrong,
+)
+from quizzes.types.forms import (
+    OptionRow,
+    QuestionDataForm,
+    entries_of,
+    field_text,
+    option_initial,
+    option_rows,
+    row_extras,
+)
+
+
+def validate_choice_options(value: Any, path: str) -> list[dict[str, Any]]:
+    """Options with ``correct`` flags, exactly one true (also used by cloze gaps)."""
+    options = []
+    for i, raw in enumerate(as_list(value, path, min_len=2)):
+        here = path_of(path, i)
+        raw = as_mapping(raw, here)
+        check_keys(raw, here, ("text", "correct"), ("feedback", "misconception"))
+        options.append(
+            {
+                "text": as_text(raw["text"], path_of(here, "text")),
+                "correct": as_bool(raw["correct"], path_of(here, "correct")),
+                **option_extras(raw, here),
+            }
+        )
+    reject_duplicates([o["text"] for o in options], path, "text")
+    correct = sum(o["correct"] for o in options)
+    if correct != 1:
+        raise QuestionDataError(path, f"exactly one option must be correct, found {correct}")
+    return options
+
+
+def grade_choice(options: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
+    """1 for the correct option, else 0; the chosen option's feedback either way."""
+    if answer is None:
+        return Grade(0.0)
+    if not is_index(answer, len(options)):
+        raise AnswerError(f"{answer!r} is not an option index")
+    chosen = options[answer]
+    tags = tags_if_wrong(chosen, not chosen["correct"])
+    return Grade(1.0 if chosen["correct"] else 0.0, chosen["feedback"], tags)
+
+
+class SingleChoiceForm(QuestionDataForm):
+    """Option rows plus one radio group, ``correct``, whose value is a row index."""
+
+    type_id = "single_choice"
+    options = option_rows(
+        OptionRow,
+        _l("Options"),
+        _l("Two or more. Mark the correct one; empty rows are ignored."),
+    )
+    correct = StringField(_l("Correct option"))
+
+    @classmethod
+    def initial(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        options = entries_of(data, "options")
+        correct = next((str(i) for i, o in enumerate(options) if o.get("correct") is True), None)
+        return {"options": [option_initial(o, "text") for o in options], "correct": correct}
+
+    @classmethod
+    def clean_formdata(cls, formdata: Any, prefix: str) -> MultiDict:
+        # wtforms renumbers posted rows 0..n-1, so the radio's value must follow.
+        clean = super().clean_formdata(formdata, prefix)
+        rows = prefix + "options-"
+        posted: set[int] = set()
+        for key in clean:
+            part = key[len(rows) :].split("-")[0] if key.startswith(rows) else ""
+            if part.isdigit():
+                posted.add(int(part))
+        chosen = clean.get(prefix + "correct")
+        order = sorted(posted)
+        position = next((str(i) for i, row in enumerate(order) if str(row) == chosen), "")
+        clean.setlist(prefix + "correct", [position])
+        return clean
+
+    def build_data(self) -> dict[str, Any]:
+        chosen = field_text(self.correct)
+        self.target("correct", self.correct)
+        options = self.rows(
+            "options",
+            lambda row, entry: {
+                "text": field_text(row.text),
+                "correct": str(entry.index) == chosen,
+                **row_extras(row),
+            },
+        )
+        return {"options": options}
+
+
+class SingleChoice(QuestionType):
+    type_id = "single_choice"
+    label = "Single choice"
+    form_class = SingleChoiceForm
+
+    def validate(self, data: Any) -> dict[str, Any]:
+        data = as_mapping(data, "")
+        check_keys(data, "", ("options",))
+        return {"options": validate_choice_options(data["options"], "options")}
+
+    def option_count(self, data: Mapping[str, Any]) -> int:
+        return len(data["options"])
+
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> int | None:
+        check_raw_keys(raw, [""])
+        value = single_value(raw)
+        return None if value is None else parse_index(value, len(data["options"]))
+
+    def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
+        return grade_choice(data["options"], answer)
+
+    def correct_answer(self, data: Mapping[str, Any]) -> str:
+        return next(o["text"] for o in data["options"] if o["correct"])
+
+    def render_context(
+        self, data: Mapping[str, Any], option_order: list[int] | None
+    ) -> dict[str, Any]:
+        options = data["options"]
+        return {
+            "options": [
+                {"value": i, "text": options[i]["text"]}
+                for i in display_order(len(options), option_order)
+            ]
+        }

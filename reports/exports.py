@@ -1,0 +1,145 @@
+"""CSV and XLSX exports: the dashboard, and the raw enrollment list (streamed).
+
+The raw list never sits in memory: rows come from a server-side cursor
+(PostgreSQL) or SQLite's stepping cursor in batches, CSV text leaves in chunks,
+and XlsxWriter in constant_memory mode writes each row to disk as it goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import IO, Any
+
+import xlsxwriter
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from accounts.models import Department, User
+from courses.models import Course, Enrollment
+from extensions import db
+from reports.learners import end_of, status_on
+from reports.service import Dashboard, Filters, Scope, Tree
+
+BATCH = 2000
+XLSX_ROWS = 1_048_576  # per sheet, the header included
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def dashboard_header() -> list[str]:
+    return [_("Department code"), _("Department"), _("Level"), _("Members"), _("Enrolled"),
+            _("Completed"), _("In progress"), _("Not started"), _("Overdue"),
+            _("Completion rate (%)"), _("Average best quiz score (%)"), _("Note")]
+
+
+def dashboard_rows(board: Dashboard) -> Iterator[list[Any]]:
+    """Every row of the board (export it with everything expanded), subtree figures."""
+    for row in board.rows:
+        name = row.name or _("No department")
+        if row.masked:
+            yield [row.code, name, row.depth] + [None] * 8 + [_("too few to show")]
+            continue
+        f = row.figures
+        rate = round(100 * f.completion_rate, 1) if f.completion_rate is not None else None
+        score = round(100 * f.average_score, 1) if f.average_score is not None else None
+        yield [row.code, name, row.depth, f.members, f.enrolled, f.completed, f.in_progress,
+               f.not_started, f.overdue, rate, score, None]
+
+
+def enrollment_header() -> list[str]:
+    return [_("Enrollment"), _("Email"), _("Learner"), _("Active"), _("Department code"),
+            _("Department"), _("Hire date"), _("Course"), _("Course title"), _("Source"),
+            _("Enrolled"), _("Due date"), _("Started"), _("Completed"),
+            _("Department at completion"), _("Status"), _("Days overdue")]
+
+
+def enrollment_rows(scope: Scope, tree: Tree, filters: Filters) -> Iterator[list[Any]]:
+    """The raw enrollment list in the viewer's scope, one row at a time."""
+    current, stamped = aliased(Department), aliased(Department)
+    query = (
+        select(Enrollment.id, User.email, User.name, User.active, current.code, current.name,
+               User.hire_date, Course.slug, Course.title, Enrollment.source,
+               Enrollment.enrolled_at, Enrollment.due_date, Enrollment.started_at,
+               Enrollment.completed_at, stamped.code)
+        .join(User, User.id == Enrollment.user_id)
+        .join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(current, current.id == User.department_id)
+        .outerjoin(stamped, stamped.id == Enrollment.completed_department_id)
+        .where(Enrollment.enrolled_at < end_of(filters.as_of))
+        .order_by(Enrollment.id)
+    )
+    if filters.department_id is not None:
+        query = query.where(User.department_id.in_(tree.subtree(filters.department_id)))
+    elif not scope.everything:
+        query = query.where(User.department_id.in_(sorted(scope.allowed)))
+    if filters.course_id is not None:
+        query = query.where(Enrollment.course_id == filters.course_id)
+    if filters.hired_from is not None:
+        query = query.where(User.hire_date >= filters.hired_from)
+    if filters.hired_to is not None:
+        query = query.where(User.hire_date <= filters.hired_to)
+    labels = {"not_started": _("not started"), "in_progress": _("in progress"),
+              "completed": _("completed")}
+    result = db.session.execute(query.execution_options(yield_per=BATCH))
+    for row in result:
+        state, late = status_on(row[10], row[12], row[13], row[11], filters.as_of)
+        yield [*row[:10], row[10].date() if row[10] else None, row[11],
+               row[12].date() if row[12] else None, row[13].date() if row[13] else None,
+               row[14], labels[state], late]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value  # a spreadsheet must not run a learner's name as a formula
+    return value
+
+
+def csv_chunks(header: list[str], rows: Iterable[list[Any]], rows_per_chunk: int = 500
+               ) -> Iterator[str]:
+    """CSV text in chunks, with a BOM so spreadsheet programs read UTF-8 (Chinese names)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    pending = 0
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+        pending += 1
+        if pending >= rows_per_chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+def write_xlsx(header: list[str], rows: Iterable[list[Any]], target: IO[bytes] | str,
+               sheet_name: str) -> int:
+    """Write rows to an .xlsx in constant memory, a new sheet every 1,048,575 rows."""
+    workbook = xlsxwriter.Workbook(target, {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+    bold = workbook.add_format({"bold": True})
+    count, sheet, line = 0, None, XLSX_ROWS
+    for row in rows:
+        if line >= XLSX_ROWS:
+            sheet = workbook.add_worksheet(sheet_name if sheet is None
+                                           else f"{sheet_name} {count // (XLSX_ROWS - 1) + 1}")
+            sheet.write_row(0, 0, header, bold)
+            line = 1
+        sheet.write_row(line, 0, [int(v) if isinstance(v, bool) else v for v in row])
+        line += 1
+        count += 1
+    if sheet is None:
+        workbook.add_worksheet(sheet_name).write_row(0, 0, header, bold)
+    workbook.close()
+    return count

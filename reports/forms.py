@@ -1,0 +1,49 @@
+"""Report forms: GET filters (no CSRF token: they change nothing) and certificate lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+
+def optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    course = SelectField(_l("Course"), coerce=optional_int, validators=[Optional()])
+    department = SelectField(_l("Department (with its sub-departments)"), coerce=optional_int,
+                             validators=[Optional()])
+    hired_from = DateField(_l("Hired from"), validators=[Optional()])
+    hired_to = DateField(_l("Hired until"), validators=[Optional()])
+    as_of = DateField(_l("As of (end of day, UTC)"), validators=[Optional()])
+    submit = SubmitField(_l("Apply"))
+
+    def validate_hired_to(self, field: DateField) -> None:
+        if field.data and self.hired_from.data and field.data < self.hired_from.data:
+            raise ValidationError(_l("The end of the hire-date range is before its start."))
+
+
+class LearnerFilterForm(FilterForm):
+    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Any status")), SelectChoice("open", _l("Not completed")),
+        SelectChoice("overdue", _l("Overdue")), SelectChoice("not_started", _l("Not started")),
+        SelectChoice("in_progress", _l("In progress")), SelectChoice("completed", _l("Completed"))])
+    subtree = BooleanField(_l("Include sub-departments"))
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Certificate code"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Verify"))

@@ -1,0 +1,239 @@
+"""Named individuals: a department's learners with per-course status, a learner's transcript.
+
+HR, admins and department heads (for their subtree) see these; individual
+answers stay with trainers and admins (reports/mastery.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, true
+
+from accounts.models import User
+from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
+from extensions import db
+from quizzes.models import Attempt, Quiz, QuizGrade
+from reports.models import Certificate
+from reports.service import (
+    Figures,
+    Filters,
+    ReportAccessError,
+    Scope,
+    Tree,
+    department_figures,
+)
+
+# --- drill-down: a department's learners ----------------------------------------------------
+
+
+@dataclass
+class LearnerRow:
+    user_id: int
+    name: str
+    email: str
+    department: str
+    enrollment_id: int
+    course_title: str
+    course_slug: str
+    due_date: date | None
+    status: str  # not_started | in_progress | completed
+    days_overdue: int
+    completed_on: date | None
+    completed_in: str | None  # department at completion, when not the current one
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time())
+
+
+def status_on(enrolled_at: datetime | None, started_at: datetime | None,
+              completed_at: datetime | None, due: date | None, day: date) -> tuple[str, int]:
+    """(status, days overdue) at the end of `day`, the same rule as the rollups."""
+    end = end_of(day)
+    if completed_at is not None and completed_at < end:
+        return "completed", 0
+    late = (day - due).days if due is not None and due < day else 0
+    if started_at is not None and started_at < end:
+        return "in_progress", late
+    return "not_started", late
+
+
+def _status_condition(status: str | None, day: date) -> Any:
+    end = end_of(day)
+    done = and_(Enrollment.completed_at.is_not(None), Enrollment.completed_at < end)
+    begun = and_(Enrollment.started_at.is_not(None), Enrollment.started_at < end)
+    conditions = {
+        "open": ~done,
+        "overdue": and_(~done, Enrollment.due_date < day),
+        "completed": done,
+        "in_progress": and_(~done, begun),
+        "not_started": and_(~done, ~begun),
+    }
+    return conditions.get(status or "", true())
+
+
+@dataclass
+class LearnerPage:
+    rows: list[LearnerRow]
+    total: int
+    page: int
+    pages: int
+
+
+def department_learners(scope: Scope, tree: Tree, department_id: int, filters: Filters,
+                        status: str | None = None, subtree: bool = False, page: int = 1,
+                        per_page: int = 100) -> LearnerPage:
+    """Enrollments of the department's current members, a page at a time, by name."""
+    if department_id not in tree.nodes or not scope.can_see(department_id):
+        raise ReportAccessError("department outside the viewer's scope")
+    ids = tree.subtree(department_id) if subtree else [department_id]
+    conditions = [
+        Enrollment.source == "assignment", User.active.is_(True), User.department_id.in_(ids),
+        Enrollment.enrolled_at < end_of(filters.as_of),
+        _status_condition(status, filters.as_of),
+    ]
+    if filters.course_id is not None:
+        conditions.append(Enrollment.course_id == filters.course_id)
+    if filters.hired_from is not None:
+        conditions.append(User.hire_date >= filters.hired_from)
+    if filters.hired_to is not None:
+        conditions.append(User.hire_date <= filters.hired_to)
+    joined = (select(Enrollment, User, Course).join(User, User.id == Enrollment.user_id)
+              .join(Course, Course.id == Enrollment.course_id).where(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(
+        select(Enrollment.id).join(User, User.id == Enrollment.user_id).where(*conditions)
+        .subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    query = (joined.order_by(User.name, User.id, Course.title, Course.id)
+             .limit(per_page).offset((page - 1) * per_page))
+    rows = []
+    for enrollment, user, course in db.session.execute(query):
+        state, late = status_on(enrollment.enrolled_at, enrollment.started_at,
+                                enrollment.completed_at, enrollment.due_date, filters.as_of)
+        stamped = enrollment.completed_department_id
+        rows.append(LearnerRow(
+            user.id, user.name, user.email,
+            tree.nodes[user.department_id].name if user.department_id in tree.nodes else "",
+            enrollment.id, course.title, course.slug, enrollment.due_date, state, late,
+            enrollment.completed_at.date() if state == "completed" else None,
+            tree.nodes[stamped].name if state == "completed" and stamped in tree.nodes
+            and stamped != user.department_id else None))
+    return LearnerPage(rows, total, page, pages)
+
+
+def completions_by_former_members(department_id: int, filters: Filters) -> int:
+    """Completions counted in this department by learners who have since moved away."""
+    own = department_figures(Filters(filters.as_of, filters.course_id, None,
+                                     filters.hired_from, filters.hired_to))
+    conditions = [Enrollment.source == "assignment", User.active.is_(True),
+                  User.department_id == department_id,
+                  Enrollment.completed_department_id == department_id,
+                  Enrollment.completed_at < end_of(filters.as_of)]
+    if filters.course_id is not None:
+        conditions.append(Enrollment.course_id == filters.course_id)
+    if filters.hired_from is not None:
+        conditions.append(User.hire_date >= filters.hired_from)
+    if filters.hired_to is not None:
+        conditions.append(User.hire_date <= filters.hired_to)
+    here = db.session.scalar(select(func.count(Enrollment.id)).join(
+        User, User.id == Enrollment.user_id).where(*conditions)) or 0
+    return max(0, own.get(department_id, Figures()).completed - here)
+
+
+def visible_learner(scope: Scope, user: User | None) -> User:
+    if user is None or not scope.can_see(user.department_id):
+        raise ReportAccessError("learner outside the viewer's scope")
+    return user
+
+
+# --- a learner's transcript ----------------------------------------------------------------
+
+
+@dataclass
+class AttemptLine:
+    id: int
+    number: int
+    state: str
+    score: float | None
+    passed: bool | None
+    pending: bool
+    started_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass
+class ItemLine:
+    kind: str  # lesson | quiz
+    title: str
+    required: bool
+    read_at: datetime | None = None  # lessons
+    attempts: list[AttemptLine] = field(default_factory=list)  # quizzes
+    grade: float | None = None
+    passed: bool | None = None
+
+
+@dataclass
+class CourseLine:
+    enrollment: Enrollment
+    course: Course
+    status: str
+    days_overdue: int
+    completed_in: str | None
+    items: list[ItemLine]
+    certificate_code: str | None
+
+
+def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
+    """Every enrollment with its lessons and quiz attempts: six queries, not one per course."""
+    pairs = db.session.execute(
+        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == learner.id)
+        .order_by(Enrollment.completed_at.is_not(None), Enrollment.due_date.is_(None),
+                  Enrollment.due_date, Course.title)
+    ).all()
+    course_ids = [course.id for _, course in pairs]
+    items = db.session.execute(
+        select(OutlineItem, Lesson.title, Quiz.title)
+        .outerjoin(Lesson, Lesson.id == OutlineItem.lesson_id)
+        .outerjoin(Quiz, Quiz.id == OutlineItem.quiz_id)
+        .where(OutlineItem.course_id.in_(course_ids))
+        .order_by(OutlineItem.course_id, OutlineItem.position)).all()
+    read = dict(db.session.execute(select(LessonProgress.lesson_id, LessonProgress.read_at)
+                                   .where(LessonProgress.user_id == learner.id)).all())
+    attempts: dict[int, list[AttemptLine]] = {}
+    for a in db.session.scalars(select(Attempt).where(Attempt.user_id == learner.id)
+                                .order_by(Attempt.number)):
+        attempts.setdefault(a.quiz_id, []).append(AttemptLine(
+            a.id, a.number, a.state, a.score, a.passed, a.pending, a.started_at,
+            a.submitted_at))
+    grades = {g.quiz_id: g for g in db.session.scalars(
+        select(QuizGrade).where(QuizGrade.user_id == learner.id))}
+    codes = dict(db.session.execute(
+        select(Certificate.enrollment_id, Certificate.code)
+        .where(Certificate.enrollment_id.in_([e.id for e, _ in pairs]))).all())
+    outline: dict[int, list[ItemLine]] = {}
+    for item, lesson_title, quiz_title in items:
+        if item.lesson_id:
+            line = ItemLine("lesson", lesson_title or "", item.required,
+                            read_at=read.get(item.lesson_id))
+        else:
+            grade = grades.get(item.quiz_id)
+            line = ItemLine("quiz", quiz_title or "", item.required,
+                            attempts=attempts.get(item.quiz_id, []),
+                            grade=grade.score if grade else None,
+                            passed=grade.passed if grade else None)
+        outline.setdefault(item.course_id, []).append(line)
+    lines = []
+    for enrollment, course in pairs:
+        state, late = status_on(enrollment.enrolled_at, enrollment.started_at,
+                                enrollment.completed_at, enrollment.due_date, day)
+        stamped = enrollment.completed_department_id
+        lines.append(CourseLine(
+            enrollment, course, state, late,
+            tree.nodes[stamped].name if stamped in tree.nodes else None,
+            outline.get(course.id, []), codes.get(enrollment.id)))
+    return lines

@@ -1,0 +1,264 @@
+"""What was not understood: concept mastery by department, misconceptions, item analysis.
+
+Mastery and item analysis read each learner's first finished attempt at a quiz,
+so retakes do not drown what the lessons alone taught. The heat map reads the
+concept rollups; the per-question figures are one GROUP BY per page.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Text, cast, func, select
+
+from accounts.models import User
+from extensions import db
+from quizzes.models import Attempt, Question, QuestionRevision, Quiz, Response
+from reports.models import ConceptRollup
+from reports.service import Scope, Tree, privacy_threshold
+
+MISCONCEPTIONS_SHOWN = 3
+
+
+@dataclass
+class Cell:
+    responses: int = 0
+    score_sum: int = 0
+    learners: int = 0
+    masked: bool = False
+
+    def add(self, other: Cell) -> None:
+        self.responses += other.responses
+        self.score_sum += other.score_sum
+        self.learners += other.learners
+
+    @property
+    def share(self) -> float | None:
+        return self.score_sum / self.responses / 10000 if self.responses else None
+
+    @property
+    def heat(self) -> int:
+        """1 (mostly wrong) to 4 (mostly right): the cell's colour class."""
+        share = self.share or 0
+        return 1 if share < .5 else 2 if share < .65 else 3 if share < .8 else 4
+
+
+@dataclass
+class HeatRow:
+    id: int
+    name: str
+    depth: int
+    cells: dict[str, Cell]
+    misconceptions: list[tuple[str, Cell]]
+    learners: int
+    masked: bool
+
+
+@dataclass
+class Heatmap:
+    tags: list[str]
+    rows: list[HeatRow]
+    threshold: int
+
+
+def heatmap(scope: Scope, tree: Tree, root_id: int | None = None) -> Heatmap:
+    """Rows: the chosen department (else each of the viewer's top ones) and its children."""
+    own: dict[int, dict[tuple[str, str], Cell]] = {}
+    for row in db.session.execute(select(ConceptRollup)).scalars():
+        own.setdefault(row.department_id, {})[(row.kind, row.tag)] = Cell(
+            row.responses, row.score_sum, row.learners)
+    roots = [root_id] if root_id is not None else list(scope.roots)
+    shown = [(row, depth) for root in roots
+             for row, depth in [(root, 0)] + [(child, 1) for child in tree.nodes[root].children]]
+    threshold = privacy_threshold()
+    rows, tags = [], set()
+    for department_id, depth in shown:
+        cells: dict[tuple[str, str], Cell] = {}
+        for member in tree.subtree(department_id):
+            for key, cell in own.get(member, {}).items():
+                cells.setdefault(key, Cell()).add(cell)
+        for cell in cells.values():
+            cell.masked = not scope.unmasked and cell.learners < threshold
+        concepts = {tag: c for (kind, tag), c in cells.items() if kind == "concept"}
+        tags.update(tag for tag, c in concepts.items() if c.responses)
+        wrong = sorted(((tag, c) for (kind, tag), c in cells.items()
+                        if kind == "misconception" and c.responses and not c.masked),
+                       key=lambda pair: (-pair[1].responses, pair[0]))
+        learners = max((c.learners for c in concepts.values()), default=0)
+        rows.append(HeatRow(department_id, tree.nodes[department_id].name, depth, concepts,
+                            wrong[:MISCONCEPTIONS_SHOWN], learners,
+                            not scope.unmasked and learners < threshold))
+    return Heatmap(sorted(tags), rows, threshold)
+
+
+# --- per question: facility, discrimination, distractors ----------------------------------
+
+
+@dataclass
+class QuestionStats:
+    question: Question
+    revision: QuestionRevision | None
+    n: int = 0
+    facility: float | None = None
+    discrimination: float | None = None
+    # (label, times chosen, right, misconception tag on that option)
+    answers: list[tuple[str, int, bool, str | None]] = field(default_factory=list)
+
+
+def _first_attempts() -> list[Any]:
+    return [Attempt.number == 1, Attempt.state == "finished", Attempt.pending.is_(False),
+            Response.fraction.is_not(None)]
+
+
+def question_figures(question_ids: list[int], departments: list[int] | None = None
+                     ) -> dict[int, dict[str, float]]:
+    """Sums per question over first attempts, enough for facility and a Pearson r."""
+    if not question_ids:
+        return {}
+    x = Response.fraction
+    y = Attempt.points - Response.fraction * QuestionRevision.points  # the rest of the test
+    query = (
+        select(QuestionRevision.question_id, func.count(), func.sum(x), func.sum(x * x),
+               func.sum(y), func.sum(y * y), func.sum(x * y),
+               func.count(Attempt.user_id.distinct()))
+        .select_from(Response).join(Attempt, Attempt.id == Response.attempt_id)
+        .join(QuestionRevision, QuestionRevision.id == Response.revision_id)
+        .where(QuestionRevision.question_id.in_(question_ids), *_first_attempts())
+        .group_by(QuestionRevision.question_id)
+    )
+    if departments is not None:
+        query = query.join(User, User.id == Attempt.user_id).where(
+            User.department_id.in_(departments))
+    names = ("n", "sx", "sxx", "sy", "syy", "sxy", "learners")
+    return {row[0]: dict(zip(names, [float(v or 0) for v in row[1:]], strict=True))
+            for row in db.session.execute(query)}
+
+
+def pearson(sums: dict[str, float]) -> float | None:
+    n = sums["n"]
+    spread = (n * sums["sxx"] - sums["sx"] ** 2) * (n * sums["syy"] - sums["sy"] ** 2)
+    if n < 2 or spread <= 1e-12:
+        return None
+    return (n * sums["sxy"] - sums["sx"] * sums["sy"]) / math.sqrt(spread)
+
+
+def answer_label(revision: QuestionRevision, answer: Any) -> str:
+    """A readable answer for choice types; the stored value for the rest."""
+    if answer is None:
+        return ""
+    options = revision.data.get("options") if isinstance(revision.data, dict) else None
+    if options and isinstance(answer, int) and 0 <= answer < len(options):
+        return options[answer]["text"]
+    if options and isinstance(answer, list) and all(isinstance(a, int) for a in answer):
+        return "; ".join(options[a]["text"] for a in answer if 0 <= a < len(options))
+    if isinstance(answer, bool):
+        return _("True") if answer else _("False")
+    return answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
+
+
+def _right(revision: QuestionRevision, answer: Any) -> bool:
+    options = revision.data.get("options") if isinstance(revision.data, dict) else None
+    if options and isinstance(answer, int) and 0 <= answer < len(options):
+        return bool(options[answer].get("correct"))
+    if isinstance(answer, bool):
+        return answer == revision.data.get("answer")
+    return False
+
+
+def answer_counts(revision_ids: list[int]) -> dict[int, list[tuple[Any, int]]]:
+    """How often each distinct answer was given, per revision, on first attempts."""
+    if not revision_ids:
+        return {}
+    text = cast(Response.answer, Text)
+    query = (select(Response.revision_id, text, func.count())
+             .join(Attempt, Attempt.id == Response.attempt_id)
+             .where(Response.revision_id.in_(revision_ids), *_first_attempts())
+             .group_by(Response.revision_id, text))
+    counts: dict[int, list[tuple[Any, int]]] = {}
+    for revision_id, raw, count in db.session.execute(query):
+        value = json.loads(raw) if raw is not None else None
+        counts.setdefault(revision_id, []).append((value, count))
+    return counts
+
+
+def distractors(revision: QuestionRevision, counts: list[tuple[Any, int]]
+                ) -> list[tuple[str, int, bool, str | None]]:
+    """Per option for choice questions (every option listed), else per distinct answer."""
+    options = revision.data.get("options") if isinstance(revision.data, dict) else None
+    if options and revision.type_id in ("single_choice", "multiple_response"):
+        tally = [0] * len(options)
+        for value, count in counts:
+            chosen = value if isinstance(value, list) else [value]
+            for index in chosen:
+                if isinstance(index, int) and 0 <= index < len(options):
+                    tally[index] += count
+        right = [bool(o.get("correct")) or o.get("weight", 0) > 0 for o in options]
+        return [(o["text"], tally[i], right[i], o.get("misconception"))
+                for i, o in enumerate(options)]
+    ranked = sorted(counts, key=lambda pair: -pair[1])
+    return [(answer_label(revision, value), count, _right(revision, value), None)
+            for value, count in ranked if value is not None][:10]
+
+
+def item_analysis(quiz: Quiz) -> list[QuestionStats]:
+    questions = [q for q in quiz.questions if q.current is not None]
+    figures = question_figures([q.id for q in questions])
+    counts = answer_counts([q.current_revision_id for q in questions])
+    stats = []
+    for question in questions:
+        sums = figures.get(question.id)
+        stat = QuestionStats(question, question.current)
+        if sums:
+            stat.n = int(sums["n"])
+            stat.facility = sums["sx"] / sums["n"]
+            stat.discrimination = pearson(sums)
+        stat.answers = distractors(question.current, counts.get(question.current_revision_id, []))
+        stats.append(stat)
+    return stats
+
+
+def questions_tagged(tag: str) -> list[Question]:
+    """Questions whose published revision carries the tag (hundreds of rows at most)."""
+    rows = db.session.execute(select(Question, QuestionRevision.tags).join(
+        QuestionRevision, QuestionRevision.id == Question.current_revision_id))
+    return [question for question, tags in rows if tag in (tags or [])]
+
+
+@dataclass
+class AnswerLine:
+    response_id: int
+    attempt_id: int
+    learner: str
+    department: str
+    number: int
+    submitted_at: Any
+    answer: str
+    fraction: float | None
+
+
+def individual_answers(question: Question, tree: Tree, page: int, per_page: int = 50
+                       ) -> tuple[list[AnswerLine], int]:
+    """Every finished attempt's answer to the question, newest first (trainers, admins)."""
+    conditions = [QuestionRevision.question_id == question.id, Attempt.state == "finished"]
+    total = db.session.scalar(
+        select(func.count()).select_from(Response)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(QuestionRevision, QuestionRevision.id == Response.revision_id)
+        .where(*conditions)) or 0
+    query = (select(Response, Attempt, User, QuestionRevision)
+             .join(Attempt, Attempt.id == Response.attempt_id)
+             .join(User, User.id == Attempt.user_id)
+             .join(QuestionRevision, QuestionRevision.id == Response.revision_id)
+             .where(*conditions)
+             .order_by(Attempt.submitted_at.desc(), Response.id.desc())
+             .limit(per_page).offset((max(page, 1) - 1) * per_page))
+    lines = [AnswerLine(r.id, a.id, u.name,
+                        tree.nodes[u.department_id].name if u.department_id in tree.nodes
+                        else "", a.number, a.submitted_at, answer_label(rev, r.answer),
+                        r.fraction)
+             for r, a, u, rev in db.session.execute(query)]
+    return lines, total

@@ -1,0 +1,198 @@
+"""Reminders: learners overdue or due soon, and a digest for each department head.
+
+One SQL query finds every open assigned enrollment due by the horizon; the
+messages are assembled from its rows. Each message is recorded in the outbox
+table under (kind, recipient, day) before it is handed to SMTP, and committed
+one by one, so a second run on the same day sends nothing twice and a crash
+half way resends nothing already sent. Without MAIL_SERVER the messages stay in
+the outbox, which admins read at /admin/outbox.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import User
+from courses.models import Course, Enrollment
+from courses.service import utcnow
+from extensions import db
+from reports.models import OutboxMessage
+from reports.service import department_tree
+
+
+@dataclass(frozen=True)
+class DueItem:
+    user_id: int
+    course: str
+    due_date: date
+
+
+@dataclass
+class Message:
+    kind: str
+    recipient_id: int
+    email: str
+    subject: str
+    body: str
+
+
+@dataclass
+class ReminderReport:
+    sent: int = 0
+    held: int = 0
+    skipped: int = 0
+    kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def due_items(day: date, within_days: int) -> list[DueItem]:
+    """Open assigned enrollments of active learners due on or before day + within_days."""
+    horizon = day + timedelta(days=within_days)
+    query = (select(Enrollment.user_id, Course.title, Enrollment.due_date)
+             .join(Course, Course.id == Enrollment.course_id)
+             .join(User, User.id == Enrollment.user_id)
+             .where(Enrollment.source == "assignment", Enrollment.completed_at.is_(None),
+                    Enrollment.due_date.is_not(None), Enrollment.due_date <= horizon,
+                    User.active.is_(True))
+             .order_by(Enrollment.user_id, Enrollment.due_date, Course.title))
+    return [DueItem(*row) for row in db.session.execute(query)]
+
+
+def _line(item: DueItem, day: date) -> str:
+    if item.due_date < day:
+        return _("Overdue since %(date)s (%(days)s days): %(course)s",
+                 date=item.due_date.isoformat(), days=(day - item.due_date).days,
+                 course=item.course)
+    return _("Due %(date)s: %(course)s", date=item.due_date.isoformat(), course=item.course)
+
+
+def _locale(user: User) -> str:
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compose(day: date, within_days: int) -> list[Message]:
+    """Every message due today: one per learner with something due, one per head."""
+    items = due_items(day, within_days)
+    by_user: dict[int, list[DueItem]] = defaultdict(list)
+    for item in items:
+        by_user[item.user_id].append(item)
+    tree = department_tree()
+    heads = {n.head_id for n in tree.nodes.values() if n.head_id is not None}
+    people = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_(set(by_user) | heads)))}
+    messages = []
+    for user_id, mine in by_user.items():
+        user = people[user_id]
+        with force_locale(_locale(user)):
+            late = sum(1 for i in mine if i.due_date < day)
+            subject = (_("Onboarding: %(n)s course(s) overdue", n=late) if late
+                       else _("Onboarding: %(n)s course(s) due soon", n=len(mine)))
+            body = "\n".join([_("Hello %(name)s,", name=user.name), "",
+                              _("These onboarding courses need your attention:"),
+                              *[f"- {_line(i, day)}" for i in mine], "",
+                              _("Relay: every colleague who receives your work is your "
+                                "customer.")])
+        messages.append(Message("learner", user.id, user.email, subject, body))
+    for head_id in sorted(heads):
+        head = people.get(head_id)
+        if head is None or not head.active:
+            continue
+        headed = [n.id for n in tree.nodes.values() if n.head_id == head_id]
+        departments = {i for d in headed for i in tree.subtree(d)}
+        team = sorted((people[u] for u in by_user if people[u].department_id in departments),
+                      key=lambda u: (u.name, u.id))
+        if not team:
+            continue
+        with force_locale(_locale(head)):
+            late = sum(1 for u in team for i in by_user[u.id] if i.due_date < day)
+            subject = _("Onboarding digest: %(late)s overdue, %(soon)s due soon",
+                        late=late, soon=sum(len(by_user[u.id]) for u in team) - late)
+            lines = [_("Hello %(name)s,", name=head.name), "",
+                     _("Onboarding in the departments you lead, as of %(date)s:",
+                       date=day.isoformat())]
+            for member in team:
+                department = tree.nodes[member.department_id].name
+                lines += ["", f"{member.name} ({department})"]
+                lines += [f"- {_line(i, day)}" for i in by_user[member.id]]
+            body = "\n".join(lines)
+        messages.append(Message("digest", head.id, head.email, subject, body))
+    return messages
+
+
+class Mailer:
+    """One SMTP connection for the run, opened on the first message."""
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        if self.connection is None:
+            self.connection = smtplib.SMTP(self.config["MAIL_SERVER"],
+                                           int(self.config.get("MAIL_PORT") or 25), timeout=30)
+            if self.config.get("MAIL_USE_TLS"):
+                self.connection.starttls()
+            if self.config.get("MAIL_USERNAME"):
+                self.connection.login(self.config["MAIL_USERNAME"],
+                                      self.config.get("MAIL_PASSWORD") or "")
+        message = EmailMessage()
+        message["From"] = self.config["MAIL_FROM"]
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        self.connection.send_message(message)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.quit()
+
+
+def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderReport:
+    day = day or utcnow().date()
+    report = ReminderReport()
+    done = set(db.session.execute(select(OutboxMessage.kind, OutboxMessage.recipient_id)
+                                  .where(OutboxMessage.day == day)))
+    mailer = Mailer(current_app.config) if current_app.config.get("MAIL_SERVER") else None
+    try:
+        for message in compose(day, within_days):
+            if (message.kind, message.recipient_id) in done:
+                report.skipped += 1
+                continue
+            row = OutboxMessage(kind=message.kind, recipient_id=message.recipient_id, day=day,
+                                to_email=message.email,
+                                subject=message.subject[:300], body=message.body)
+            db.session.add(row)
+            try:
+                db.session.flush()  # claims (kind, recipient, day) before anything is sent
+            except IntegrityError:  # a concurrent run got there first
+                db.session.rollback()
+                report.skipped += 1
+                continue
+            if mailer is not None:
+                mailer.send(message.email, message.subject, message.body)
+                row.sent_at = utcnow()
+                report.sent += 1
+            else:
+                report.held += 1
+            report.kinds[message.kind] += 1
+            db.session.commit()
+    finally:
+        db.session.rollback()
+        if mailer is not None:
+            mailer.close()
+    return report
+
+
+def outbox(limit: int, offset: int = 0) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())
+                                   .limit(limit).offset(offset)))

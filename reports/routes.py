@@ -1,0 +1,299 @@
+"""HR reports over HTTP: thin glue between the filters form and the report services."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from accounts.access import roles_required
+from accounts.models import User
+from courses.models import Enrollment
+from extensions import db, limiter
+from quizzes.content import get_quiz_by_slug
+from quizzes.models import Attempt, Question, Quiz
+from reports import certificates, exports, learners, mastery, reminders, service
+from reports.forms import FilterForm, LearnerFilterForm, VerifyForm
+from reports.service import Filters, ReportAccessError, Scope, Tree
+
+bp = Blueprint("reports", __name__)
+OUTBOX_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.context_processor
+def helpers() -> dict[str, Any]:
+    def url_with(**changes: Any) -> str:
+        """This page's address with some query arguments changed (None drops one)."""
+        args = {k: v for k, v in request.args.items() if k not in changes}
+        args.update({k: v for k, v in changes.items() if v is not None})
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    return {"url_with": url_with}
+
+
+def _scope(trainers: bool = False) -> tuple[Scope, Tree]:
+    tree = service.department_tree()
+    scope = service.scope_for(current_user, tree, trainers=trainers)
+    if scope is None:
+        abort(403)
+    return scope, tree
+
+
+def _department_choices(scope: Scope, tree: Tree) -> list[tuple[Any, str]]:
+    choices: list[tuple[Any, str]] = [("", _("All departments"))]
+    for root in scope.roots:
+        for department_id in tree.subtree(root):
+            depth = len([a for a in tree.ancestors(department_id) if scope.can_see(a)])
+            choices.append((department_id, "\u2003" * depth + tree.nodes[department_id].name))
+    return choices
+
+
+def _filters(form_class: type[FilterForm], scope: Scope, tree: Tree
+             ) -> tuple[FilterForm, Filters]:
+    asked = request.args.get("department", type=int)
+    if asked is not None and not scope.can_see(asked):
+        abort(403)
+    form = form_class(formdata=request.args)
+    form.course.choices = [SelectChoice("", _("All courses"))] + [
+        SelectChoice(str(c.id), c.title) for c in service.courses_for_filter()]
+    form.department.choices = [SelectChoice(str(value), label)
+                               for value, label in _department_choices(scope, tree)]
+    filters = Filters(service.today())
+    if form.validate():
+        filters = Filters(form.as_of.data or filters.as_of, form.course.data,
+                          form.department.data, form.hired_from.data, form.hired_to.data)
+    return form, filters
+
+
+def _expanded(tree: Tree) -> set[int] | None:
+    raw = request.args.get("open")
+    if raw is None:
+        return None
+    if raw == "all":
+        return set(tree.nodes)
+    return {int(part) for part in raw.split(",") if part.isdigit()}
+
+
+@bp.get("/reports")
+@login_required
+def dashboard():  # type: ignore[no-untyped-def]
+    scope, tree = _scope()
+    form, filters = _filters(FilterForm, scope, tree)
+    try:
+        board = service.dashboard(scope, filters, _expanded(tree), tree)
+    except ReportAccessError:
+        abort(403)
+    opened = {row.id for row in board.rows if row.expanded}
+
+    def toggle(department_id: int) -> str:
+        return ",".join(str(i) for i in sorted(opened ^ {department_id}))
+
+    return render_template("reports/dashboard.html", board=board, form=form, scope=scope,
+                           toggle=toggle)
+
+
+@bp.get("/reports/export/dashboard.<fmt>")
+@login_required
+def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
+    scope, tree = _scope()
+    _form, filters = _filters(FilterForm, scope, tree)
+    board = service.dashboard(scope, filters, set(tree.nodes), tree)
+    return _export(fmt, "relay-dashboard", exports.dashboard_header(),
+                   exports.dashboard_rows(board), _("Dashboard"))
+
+
+@bp.get("/reports/export/enrollments.<fmt>")
+@login_required
+def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
+    scope, tree = _scope()
+    _form, filters = _filters(FilterForm, scope, tree)
+    return _export(fmt, "relay-enrollments", exports.enrollment_header(),
+                   exports.enrollment_rows(scope, tree, filters), _("Enrollments"))
+
+
+def _export(fmt: str, stem: str, header: list[str], rows: Any, sheet: str):  # type: ignore[no-untyped-def]
+    name = f"{stem}-{service.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        return Response(stream_with_context(exports.csv_chunks(header, rows)),
+                        mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if fmt == "xlsx":
+        target = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)
+        exports.write_xlsx(header, rows, target, sheet)
+        target.seek(0)
+        return send_file(target, mimetype=XLSX, as_attachment=True, download_name=name)
+    abort(404)
+
+
+@bp.get("/reports/departments/<int:department_id>")
+@login_required
+def department(department_id: int):  # type: ignore[no-untyped-def]
+    scope, tree = _scope()
+    if department_id not in tree.nodes or not scope.can_see(department_id):
+        abort(403 if department_id in tree.nodes else 404)
+    form, filters = _filters(LearnerFilterForm, scope, tree)
+    status = form.status.data or None
+    subtree = bool(form.subtree.data)
+    page = learners.department_learners(scope, tree, department_id, filters, status, subtree,
+                                        request.args.get("page", 1, type=int))
+    board = service.dashboard(scope, replace(filters, department_id=department_id), {
+        department_id}, tree)
+    moved = 0 if subtree else learners.completions_by_former_members(department_id, filters)
+    return render_template("reports/department.html", node=tree.nodes[department_id],
+                           board=board, page=page, form=form, moved=moved, scope=scope,
+                           crumbs=[tree.nodes[i] for i in reversed(tree.ancestors(department_id))
+                                   if scope.can_see(i)])
+
+
+@bp.get("/reports/learners/<int:user_id>")
+@login_required
+def learner(user_id: int):  # type: ignore[no-untyped-def]
+    scope, tree = _scope()
+    person = db.session.get(User, user_id) or abort(404)
+    try:
+        learners.visible_learner(scope, person)
+    except ReportAccessError:
+        abort(403)
+    day = service.today()
+    return render_template("reports/learner.html", learner=person, scope=scope, day=day,
+                           department=tree.nodes.get(person.department_id),
+                           lines=learners.transcript(person, tree, day))
+
+
+@bp.get("/reports/concepts")
+@login_required
+def concepts():  # type: ignore[no-untyped-def]
+    scope, tree = _scope(trainers=True)
+    root = request.args.get("department", type=int)
+    if root is not None and (root not in tree.nodes or not scope.can_see(root)):
+        abort(403)
+    return render_template("reports/concepts.html", heat=mastery.heatmap(scope, tree, root),
+                           scope=scope, root=tree.nodes.get(root) if root else None,
+                           choices=_department_choices(scope, tree))
+
+
+@bp.get("/reports/concepts/<tag>")
+@login_required
+def concept(tag: str):  # type: ignore[no-untyped-def]
+    scope, tree = _scope(trainers=True)
+    root = request.args.get("department", type=int)
+    if root is not None and (root not in tree.nodes or not scope.can_see(root)):
+        abort(403)
+    questions = mastery.questions_tagged(tag)
+    ids = [q.id for q in questions]
+    if root is not None:
+        departments = tree.subtree(root)
+    elif scope.everything:
+        departments = None
+    else:
+        departments = sorted(scope.allowed)
+    overall = mastery.question_figures(ids, None if scope.everything else departments)
+    here = mastery.question_figures(ids, departments) if root is not None else {}
+    threshold = service.privacy_threshold()
+    return render_template("reports/concept.html", tag=tag, questions=questions, scope=scope,
+                           overall=overall, here=here, root=tree.nodes.get(root) if root else None,
+                           threshold=threshold)
+
+
+@bp.get("/reports/quizzes")
+@roles_required("trainer", "admin")
+def quizzes():  # type: ignore[no-untyped-def]
+    rows = db.session.scalars(select(Quiz).order_by(Quiz.title)).all()
+    return render_template("reports/quizzes.html", quizzes=rows)
+
+
+@bp.get("/reports/quizzes/<slug>")
+@roles_required("trainer", "admin")
+def item_analysis(slug: str):  # type: ignore[no-untyped-def]
+    quiz = get_quiz_by_slug(slug) or abort(404)
+    return render_template("reports/item_analysis.html", quiz=quiz,
+                           stats=mastery.item_analysis(quiz))
+
+
+@bp.get("/reports/quizzes/<slug>/questions/<int:question_id>")
+@roles_required("trainer", "admin")
+def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
+    quiz = get_quiz_by_slug(slug) or abort(404)
+    item = db.session.get(Question, question_id)
+    if item is None or item.quiz_id != quiz.id:
+        abort(404)
+    stats = next(s for s in mastery.item_analysis(quiz) if s.question.id == item.id) \
+        if item.current else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    answers, total = mastery.individual_answers(item, service.department_tree(), page)
+    return render_template("reports/question.html", quiz=quiz, question=item, stats=stats,
+                           answers=answers, total=total, page=page, per_page=50)
+
+
+@bp.get("/reports/attempts/<int:attempt_id>")
+@roles_required("trainer", "admin")
+def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+    found = db.session.get(Attempt, attempt_id) or abort(404)
+    learner_user = db.session.get(User, found.user_id)
+    lines = [(r, mastery.answer_label(r.revision, r.answer)) for r in found.responses]
+    return render_template("reports/attempt.html", attempt=found, learner=learner_user,
+                           lines=lines)
+
+
+@bp.get("/admin/outbox")
+@roles_required("admin")
+def admin_outbox():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int), 1)
+    messages = reminders.outbox(OUTBOX_PAGE + 1, (page - 1) * OUTBOX_PAGE)
+    return render_template("reports/outbox.html", messages=messages[:OUTBOX_PAGE], page=page,
+                           more=len(messages) > OUTBOX_PAGE)
+
+
+@bp.get("/certificates")
+@login_required
+def my_certificates():  # type: ignore[no-untyped-def]
+    return render_template("reports/my_certificates.html",
+                           completed=certificates.completed_enrollments(current_user))
+
+
+@bp.get("/certificates/<int:enrollment_id>")
+@login_required
+def certificate(enrollment_id: int):  # type: ignore[no-untyped-def]
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.completed_at is None:
+        abort(404)
+    if enrollment.user_id != current_user.id:
+        tree = service.department_tree()
+        scope = service.scope_for(current_user, tree)
+        owner = db.session.get(User, enrollment.user_id)
+        if scope is None or not scope.can_see(owner.department_id):
+            abort(403)
+    issued = certificates.certificate_for(enrollment)
+    return render_template("reports/certificate.html", cert=certificates.view(issued),
+                           verify_url=url_for("reports.verify", code=issued.code,
+                                              _external=True))
+
+
+@bp.get("/verify")
+@bp.get("/verify/<code>")
+@limiter.limit("30 per minute")
+def verify(code: str | None = None):  # type: ignore[no-untyped-def]
+    form = VerifyForm(formdata=request.args)
+    if code is None and request.args.get("code") and form.validate():
+        return redirect(url_for("reports.verify", code=certificates.normalise_code(
+            form.code.data)))
+    found = certificates.verify(code) if code else None
+    status = 404 if code and found is None else 200
+    return render_template("reports/verify.html", form=form, code=code, found=found), status

@@ -1,0 +1,312 @@
+"""HR report rules: who may see what, and department figures with subtree totals.
+
+No request objects here. Figures come from the rollups (reports/rollups.py) or,
+when a hire-date range narrows the learners, from one GROUP BY over the same
+change rows; the department tree and its subtree totals are summed in Python
+(hundreds of departments, not millions of rows).
+
+"As of D" means at the end of day D (UTC): an enrollment counts from its
+enrollment day, completed if completed on or before D, overdue if still open
+and its due date is before D (so the day after the due date is day 1 overdue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from accounts.models import Department, User
+from courses.models import Course
+from courses.service import utcnow
+from extensions import db
+from reports.models import ALL_COURSES, MEMBERS_ROW, METRICS, RollupDay, RollupTotal
+from reports.rollups import figures_on
+
+NO_DEPARTMENT = 0
+STATUSES = ("open", "overdue", "not_started", "in_progress", "completed")
+
+
+class ReportAccessError(PermissionError):
+    """The viewer may not see this department or learner."""
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+# --- the department tree -----------------------------------------------------------
+
+
+@dataclass
+class Node:
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    head_id: int | None
+    children: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Tree:
+    nodes: dict[int, Node]
+    roots: list[int]
+
+    def subtree(self, root: int) -> list[int]:
+        """The department and everything below it, depth first, children by name."""
+        found, seen, stack = [], set(), [root]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.nodes:
+                continue
+            seen.add(current)
+            found.append(current)
+            stack.extend(reversed(self.nodes[current].children))
+        return found
+
+    def ancestors(self, department_id: int) -> list[int]:
+        """Parents up to the root, nearest first (the department itself excluded)."""
+        chain: list[int] = []
+        current = self.nodes[department_id].parent_id if department_id in self.nodes else None
+        while current is not None and current not in chain and current in self.nodes:
+            chain.append(current)
+            current = self.nodes[current].parent_id
+        return chain
+
+
+def department_tree() -> Tree:
+    rows = db.session.execute(select(Department.id, Department.code, Department.name,
+                                     Department.parent_id, Department.head_id)).all()
+    nodes = {row.id: Node(row.id, row.code, row.name, row.parent_id, row.head_id)
+             for row in rows}
+    roots = []
+    for node in sorted(nodes.values(), key=lambda n: (n.name, n.code)):
+        if node.parent_id in nodes:
+            nodes[node.parent_id].children.append(node.id)
+        else:
+            roots.append(node.id)
+    return Tree(nodes, roots)
+
+
+# --- who sees what -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may see: every department (HR, admin) or the subtrees they head."""
+
+    everything: bool
+    roots: tuple[int, ...]
+    allowed: frozenset[int]
+    unmasked: bool  # admins see small groups' figures: they may see every answer anyway
+    sees_answers: bool  # trainers and admins
+
+    def can_see(self, department_id: int | None) -> bool:
+        return self.everything or (department_id or NO_DEPARTMENT) in self.allowed
+
+
+def scope_for(user: User, tree: Tree, *, trainers: bool = False) -> Scope | None:
+    """None when the user may not open HR reports (trainers only where `trainers`)."""
+    answers = user.has_role("trainer", "admin")
+    if user.has_role("hr", "admin") or (trainers and user.has_role("trainer")):
+        return Scope(True, tuple(tree.roots), frozenset(), user.has_role("admin"), answers)
+    headed = {n.id for n in tree.nodes.values() if n.head_id == user.id}
+    if not headed:
+        return None
+    roots = tuple(d for d in sorted(headed, key=lambda i: tree.nodes[i].name)
+                  if not headed.intersection(tree.ancestors(d)))
+    allowed = frozenset(i for root in roots for i in tree.subtree(root))
+    return Scope(False, roots, allowed, False, answers)
+
+
+def privacy_threshold() -> int:
+    return int(current_app.config.get("PRIVACY_MIN_GROUP", 5))
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    members: int = 0
+    enrolled: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    overdue: int = 0
+    score_sum: int = 0  # basis points
+    score_n: int = 0
+
+    def add(self, other: Figures, sign: int = 1) -> None:
+        # spelled out: this runs once per department and row, thousands of times a page
+        self.members += sign * other.members
+        self.enrolled += sign * other.enrolled
+        self.in_progress += sign * other.in_progress
+        self.completed += sign * other.completed
+        self.overdue += sign * other.overdue
+        self.score_sum += sign * other.score_sum
+        self.score_n += sign * other.score_n
+
+    @property
+    def not_started(self) -> int:
+        return self.enrolled - self.in_progress - self.completed
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def average_score(self) -> float | None:
+        return self.score_sum / self.score_n / 10000 if self.score_n else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: date
+    course_id: int | None = None
+    department_id: int | None = None
+    hired_from: date | None = None
+    hired_to: date | None = None
+
+    @property
+    def live(self) -> bool:
+        """A hire-date range is answered by one GROUP BY instead of the rollups."""
+        return self.hired_from is not None or self.hired_to is not None
+
+
+def _figures(rows: Iterable[Any], sign: int = 1, into: dict[int, Figures] | None = None
+             ) -> dict[int, Figures]:
+    result = into if into is not None else {}
+    for row in rows:
+        figures = Figures(*[sign * int(v or 0) for v in row[1:]])
+        if row[0] in result:
+            result[row[0]].add(figures)
+        else:
+            result[row[0]] = figures
+    return result
+
+
+def department_figures(filters: Filters) -> dict[int, Figures]:
+    """Each department's own figures (not its subtree) as of the filters' day."""
+    if filters.live:
+        rows = figures_on(filters.as_of, (filters.hired_from, filters.hired_to)).subquery()
+        query = (select(rows.c.department_id, *[func.sum(rows.c[m]) for m in METRICS])
+                 .where(_course(rows.c.course_id, filters, summed=False))
+                 .group_by(rows.c.department_id))
+        return _figures(db.session.execute(query))
+    T, D = RollupTotal, RollupDay
+    totals = (select(T.department_id, *[func.sum(getattr(T, m)) for m in METRICS])
+              .where(_course(T.course_id, filters)).group_by(T.department_id))
+    later = (select(D.department_id, *[func.sum(getattr(D, m)) for m in METRICS])
+             .where(D.day > filters.as_of, _course(D.course_id, filters))
+             .group_by(D.department_id))
+    result = _figures(db.session.execute(totals))
+    return _figures(db.session.execute(later), -1, result)
+
+
+def _course(column: Any, filters: Filters, summed: bool = True) -> Any:
+    """The rows to add up: a department's all-courses row, or its members and one course."""
+    if filters.course_id is None:
+        return column == ALL_COURSES if summed else column != ALL_COURSES
+    return column.in_((MEMBERS_ROW, filters.course_id))
+
+
+@dataclass
+class Row:
+    id: int
+    name: str
+    code: str
+    depth: int
+    own: Figures
+    figures: Figures  # the whole subtree
+    masked: bool
+    has_children: bool
+    expanded: bool
+
+
+@dataclass
+class Dashboard:
+    rows: list[Row]
+    chart: list[Row]
+    total: Figures
+    total_masked: bool
+    filters: Filters
+    root: Node | None
+    breadcrumbs: list[Node]
+    threshold: int
+
+
+def is_masked(scope: Scope, figures: Figures, filters: Filters) -> bool:
+    """Too few learners behind a figure to show it without pointing at someone."""
+    group = figures.enrolled if filters.course_id is not None else figures.members
+    return not scope.unmasked and group < privacy_threshold()
+
+
+def dashboard(scope: Scope, filters: Filters, expanded: set[int] | None = None,
+              tree: Tree | None = None) -> Dashboard:
+    """Rows of the visible tree in order; `expanded` None opens the first two levels."""
+    tree = tree or department_tree()
+    own = department_figures(filters)
+    roots = list(scope.roots)
+    root_node = None
+    if filters.department_id is not None:
+        if filters.department_id not in tree.nodes or not scope.can_see(filters.department_id):
+            raise ReportAccessError("department outside the viewer's scope")
+        roots = [filters.department_id]
+        root_node = tree.nodes[filters.department_id]
+    subtree: dict[int, Figures] = {}
+
+    def total_of(department_id: int) -> Figures:
+        if department_id not in subtree:
+            figures = Figures()
+            figures.add(own.get(department_id, Figures()))
+            for child in tree.nodes[department_id].children:
+                figures.add(total_of(child))
+            subtree[department_id] = figures
+        return subtree[department_id]
+
+    rows: list[Row] = []
+
+    def visit(department_id: int, depth: int) -> None:
+        node = tree.nodes[department_id]
+        opened = (depth < 1) if expanded is None else department_id in expanded
+        figures = total_of(department_id)
+        rows.append(Row(node.id, node.name, node.code, depth,
+                        own.get(department_id, Figures()), figures,
+                        is_masked(scope, figures, filters), bool(node.children),
+                        opened and bool(node.children)))
+        if opened:
+            for child in node.children:
+                visit(child, depth + 1)
+
+    for root in roots:
+        visit(root, 0)
+    total = Figures()
+    for root in roots:
+        total.add(total_of(root))
+    unplaced = own.get(NO_DEPARTMENT)
+    if scope.everything and filters.department_id is None and unplaced and unplaced.members:
+        rows.append(Row(NO_DEPARTMENT, "", "", 0, unplaced, unplaced,
+                        is_masked(scope, unplaced, filters), False, False))
+        total.add(unplaced)
+    chart_ids = (tree.nodes[roots[0]].children if len(roots) == 1 and tree.nodes[roots[0]].children
+                 else roots)
+    by_id = {row.id: row for row in rows}
+    chart = [by_id.get(i) or Row(i, tree.nodes[i].name, tree.nodes[i].code, 1,
+                                 own.get(i, Figures()), total_of(i),
+                                 is_masked(scope, total_of(i), filters),
+                                 bool(tree.nodes[i].children), False)
+             for i in chart_ids]
+    crumbs = ([tree.nodes[i] for i in reversed(tree.ancestors(root_node.id))
+               if scope.can_see(i)] if root_node else [])
+    return Dashboard(rows, chart, total, is_masked(scope, total, filters), filters, root_node,
+                     crumbs, privacy_threshold())
+
+
+def courses_for_filter() -> list[Course]:
+    return list(db.session.scalars(select(Course).where(Course.status != "draft")
+                                   .order_by(Course.title)))

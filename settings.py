@@ -1,0 +1,105 @@
+"""Configuration: defaults, then the instance folder, then the environment, then overrides.
+
+The secret key is the one value that must never be committed: when neither the
+environment nor the caller gives one, a random key is generated once into the
+instance folder and reused from then on, so sessions survive restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_FROM",
+    "MAIL_USE_TLS",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "RATELIMIT_STORAGE_URI",
+    "XAPI_ENDPOINT",
+    "XAPI_USERNAME",
+    "XAPI_PASSWORD",
+    "XAPI_ACTIVITY_BASE",
+    "XAPI_ACTOR",
+    "XAPI_ACCOUNT_HOMEPAGE",
+    "API_RATE_LIMIT",
+)
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled with the instance SQLite file
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "zh_CN")
+    CONTENT_DIR = str(Path(__file__).parent / "content")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10 per minute"
+    PRIVACY_MIN_GROUP = 5
+    QUIZ_PAGE_SIZE = 5
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_FROM = "relay@localhost"
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    XAPI_ACTIVITY_BASE = "https://relay.example.com/xapi"
+
+
+def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, environment, overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if key in os.environ:
+            app.config[key] = os.environ[key]
+    if isinstance(app.config.get("MAIL_USE_TLS"), str):  # "0" from the environment is false
+        app.config["MAIL_USE_TLS"] = app.config["MAIL_USE_TLS"].strip().lower() in TRUE_WORDS
+    if app.config.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+    _resolve_database_uri(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _resolve_database_uri(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = "sqlite:///" + str(Path(app.instance_path) / "relay.db")
+    # Heroku-style URLs name the scheme "postgres"; we always use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri[len(prefix):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def _instance_secret_key(instance: Path) -> str:
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

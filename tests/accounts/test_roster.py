@@ -1,0 +1,74 @@
+from sqlalchemy import func, select
+
+from accounts.models import User
+from accounts.roster import RosterError, import_roster
+from courses.assignment import assign_course
+from courses.models import Enrollment
+from extensions import db
+
+HEADER = "email,name,department,hire_date,roles\n"
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_roster_creates_and_updates_users(make):
+    sales, finance = make.department("sales"), make.department("finance")
+    course = make.course()
+    assign_course(course, finance, due_days=10)
+    result = import_roster(HEADER + "a@x.com,Ann,sales,2026-01-05,learner\n"
+                                    "B@X.com,Bo,finance,,trainer learner\n")
+    assert sorted(result.created) == ["a@x.com", "b@x.com"]
+    bo = db.session.scalar(select(User).where(User.email == "b@x.com"))
+    assert bo.role_set == {"trainer", "learner"} and bo.department_id == finance.id
+    # a second import moves Ann to finance: a transfer, which brings finance's course
+    result = import_roster(HEADER + "a@x.com,Ann,finance,2026-01-05,learner\n"
+                                    "b@x.com,Bo,finance,,trainer learner\n")
+    assert result.updated == ["a@x.com"] and result.unchanged == 1
+    ann = db.session.scalar(select(User).where(User.email == "a@x.com"))
+    assert ann.department_id == finance.id
+    assert db.session.scalar(select(Enrollment).where(Enrollment.user_id == ann.id)) is not None
+    assert sales.id != finance.id
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(make):
+    make.department("sales")
+    text = (HEADER + "ok@x.com,Ok,sales,2026-01-01,learner\n"
+                     "bad-email,Name,sales,2026-01-01,learner\n"
+                     "c@x.com,C,nowhere,2026-01-01,learner\n"
+                     "d@x.com,D,sales,01/02/2026,wizard\n"
+                     "ok@x.com,Again,sales,,\n")
+    try:
+        import_roster(text, source="roster.csv")
+    except RosterError as error:
+        messages = error.errors
+    else:
+        raise AssertionError("expected RosterError")
+    joined = "\n".join(messages)
+    assert "roster.csv: line 3: email" in joined
+    assert "roster.csv: line 4: department: unknown code 'nowhere'" in joined
+    assert "line 5: hire_date" in joined and "line 5: roles: unknown wizard" in joined
+    assert "line 6: email ok@x.com also on line 2" in joined
+    assert count(User) == 0
+
+
+def test_missing_columns_are_named():
+    try:
+        import_roster("email,name\na@x.com,A\n")
+    except RosterError as error:
+        assert "missing column(s): department, hire_date, roles" in error.errors[0]
+    else:
+        raise AssertionError("expected RosterError")
+
+
+def test_roster_cli_reports_lines_and_exit_code(runner, make, tmp_path):
+    make.department("sales")
+    path = tmp_path / "roster.csv"
+    path.write_text(HEADER + "a@x.com,A,ghost,,\n", encoding="utf-8")
+    result = runner.invoke(args=["accounts", "import", str(path)])
+    assert result.exit_code != 0
+    assert "roster.csv: line 2: department: unknown code 'ghost'" in result.output
+    path.write_text(HEADER + "a@x.com,A,sales,,\n", encoding="utf-8")
+    result = runner.invoke(args=["accounts", "import", str(path)])
+    assert result.exit_code == 0 and "created 1" in result.output

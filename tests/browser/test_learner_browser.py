@@ -1,0 +1,53 @@
+"""Real-browser journeys in Debian's Chromium."""
+
+from sqlalchemy import select
+
+from courses.assignment import assign_course
+from courses.models import LessonProgress
+from extensions import db
+from quizzes.models import Attempt
+from tests.browser.conftest import login
+
+
+def test_learner_opens_a_lesson_and_marks_it_read(make, live_server, page):
+    team = make.department("sales")
+    course = make.course("onboarding", lessons=2)
+    assign_course(course, team, due_days=14)
+    make.user("new@example.com", department=team)
+    second_item, first_lesson = course.items[1].id, course.items[0].lesson_id
+    db.session.commit()  # the test holds no transaction (and so no SQLite lock) from here
+
+    login(page, live_server, "new@example.com")
+    page.click("text=Course onboarding")
+    page.click("text=Lesson 1")
+    assert page.locator("article header h1").inner_text() == "Lesson 1"
+    page.click("button:has-text('Mark as read')")
+    page.wait_for_url(f"**/lessons/{second_item}")
+    page.goto(f"{live_server}/courses/onboarding")
+    assert "1 of 2 required steps done" in page.inner_text("main")
+    # read the database last: the test's own read would hold SQLite's lock
+    db.session.expire_all()
+    assert db.session.scalar(select(LessonProgress.lesson_id)) == first_lesson
+
+
+def test_quiz_answers_autosave_survive_a_reload_and_submit_shows_review(make, live_server, page):
+    make.course("c", lessons=0, quizzes=[make.quiz_source("q", shuffle_options=False)])
+    make.user("q@example.com")
+    db.session.commit()
+
+    login(page, live_server, "q@example.com")
+    page.goto(f"{live_server}/quizzes/q")
+    page.click("button:has-text('Start the quiz')")
+    page.wait_for_url("**/attempts/*")
+    page.check("#q0-opt-0")
+    page.wait_for_selector("#question-0 .save-status:has-text('Saved')")
+    page.check("#q1-opt-1")
+    page.wait_for_selector("#question-1 .save-status:has-text('Saved')")
+    page.reload()
+    assert page.is_checked("#q0-opt-0") and page.is_checked("#q1-opt-1")
+    page.click("button:has-text('Submit all answers')")
+    page.wait_for_url("**/review")
+    assert "100%" in page.inner_text(".score")
+    assert "Passed" in page.inner_text("main")
+    db.session.expire_all()
+    assert db.session.scalar(select(Attempt.state)) == "finished"

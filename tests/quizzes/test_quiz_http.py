@@ -1,0 +1,187 @@
+"""The quiz through HTTP: autosave, stale tabs, deadlines, review, essays, roles."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from quizzes import service
+from quizzes.content import get_quiz_by_slug
+from quizzes.models import Attempt, QuizGrade
+from tests.factories import single_choice
+
+ESSAY = {"key": "essay", "type": "essay", "prompt": "Describe a handoff.", "points": 2,
+         "data": {"min_words": 1}}
+
+
+@pytest.fixture
+def setup(make, auth):
+    make.course("c", lessons=0, quizzes=[make.quiz_source("q")])
+    learner = make.user("l@example.com")
+    auth.login("l@example.com")
+    return learner, get_quiz_by_slug("q")
+
+
+def start(client):
+    response = client.post("/quizzes/q/start")
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def correct(attempt_id, slot):
+    attempt = db.session.get(Attempt, attempt_id)
+    data = service.revisions_for(attempt)[slot].data
+    return next(i for i, o in enumerate(data["options"]) if o["correct"])
+
+
+def test_autosave_then_reload_shows_the_answer_and_submit_grades_it(client, setup):
+    attempt_id = start(client)
+    right = correct(attempt_id, 0)
+    saved = client.post(f"/attempts/{attempt_id}/autosave",
+                        data={"slots": "0", "seq-0": "0", "q0": str(right)})
+    assert saved.status_code == 200 and saved.json == {"saved": {"0": 1}}
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert f'value="{right}" checked' in page and 'name="seq-0" value="1"' in page
+    response = client.post(f"/attempts/{attempt_id}", data={
+        "slots": "0,1", "seq-0": "1", "q0": str(right), "action": "submit"})
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "50%" in review and "Correct answer:" in review
+
+
+def test_answers_survive_a_crash_before_submit(app_factory, setup, client):
+    attempt_id = start(client)
+    client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "1", "q1": "2"})
+    # a new process on the same database: nothing lived only in memory
+    restarted = app_factory()
+    with restarted.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.responses[1].answer == 2 and attempt.state == "in_progress"
+
+
+def test_stale_tab_gets_409_and_the_newer_answer_stays(client, setup):
+    attempt_id = start(client)
+    client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "0", "seq-0": "0", "q0": "1"})
+    stale = client.post(f"/attempts/{attempt_id}/autosave",
+                        data={"slots": "0", "seq-0": "0", "q0": "2"})
+    assert stale.status_code == 409 and "another window" in stale.json["message"]
+    form = client.post(f"/attempts/{attempt_id}", data={
+        "slots": "0", "seq-0": "0", "q0": "2", "action": "save"})
+    assert form.status_code == 409
+    assert db.session.get(Attempt, attempt_id).responses[0].answer == 1
+
+
+def test_answer_after_the_deadline_is_refused_with_a_message(client, setup):
+    learner, quiz = setup
+    quiz.settings = {**quiz.settings, "time_limit_minutes": 5}
+    db.session.commit()
+    attempt_id = start(client)
+    client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "0", "q0": "1"})
+    attempt = db.session.get(Attempt, attempt_id)
+    attempt.started_at -= timedelta(minutes=10)
+    attempt.deadline -= timedelta(minutes=10)
+    attempt.submit_until -= timedelta(minutes=10)
+    db.session.commit()
+    late = client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "1", "q1": "1"})
+    assert late.status_code == 403 and "time limit" in late.json["message"]
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.state == "finished"
+    assert [r.answer for r in attempt.responses] == [1, None]
+
+
+def test_malformed_answer_is_a_400_not_a_500(client, setup):
+    attempt_id = start(client)
+    response = client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "0", "q0": "99"})
+    assert response.status_code == 400 and response.json["error"] == "AnswerError"
+
+
+def test_learner_cannot_open_someone_elses_attempt(app, client, setup, make):
+    attempt_id = start(client)
+    make.user("other@example.com")
+    other = app.test_client()
+    other.post("/login", data={"email": "other@example.com", "password": "correct-horse-battery"})
+    assert other.get(f"/attempts/{attempt_id}").status_code == 404
+    assert other.post(f"/attempts/{attempt_id}/autosave", data={"slots": "0"}).status_code == 404
+
+
+def test_review_never_shows_only_the_score(client, setup):
+    _, quiz = setup
+    quiz.settings = {**quiz.settings, "review": "never"}
+    db.session.commit()
+    attempt_id = start(client)
+    client.post(f"/attempts/{attempt_id}", data={"slots": "", "action": "submit"})
+    review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "0%" in review and "Correct answer:" not in review
+
+
+def test_essay_waits_for_a_trainer_then_counts(app, make, auth, client):
+    make.course("e", lessons=0, quizzes=[make.quiz_source(
+        "eq", questions=[single_choice("a"), ESSAY], pass_mark=50)])
+    make.user("l@example.com")
+    make.user("t@example.com", roles=("trainer",))
+    auth.login("l@example.com")
+    attempt_id = int(client.post("/quizzes/eq/start").headers["Location"].rsplit("/", 1)[1])
+    slot = next(r.slot for r in db.session.get(Attempt, attempt_id).responses
+                if r.revision.type_id == "essay")
+    client.post(f"/attempts/{attempt_id}", data={
+        "slots": str(slot), f"q{slot}": "I pass the order sheet to finance.", "action": "submit"})
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.pending and attempt.passed is None
+    assert db.session.scalar(select(QuizGrade)) is None
+    assert client.get("/grading").status_code == 403  # a learner grades nothing
+    trainer = app.test_client()
+    trainer.post("/login", data={"email": "t@example.com", "password": "correct-horse-battery"})
+    queue = trainer.get("/grading").get_data(as_text=True)
+    assert "I pass the order sheet to finance." in queue
+    response_id = next(r.id for r in attempt.responses if r.revision.type_id == "essay")
+    trainer.post(f"/grading/{response_id}", data={"points": "2", "feedback": "Clear."})
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert not attempt.pending and attempt.score == pytest.approx(2 / 3) and attempt.passed
+    assert db.session.scalar(select(QuizGrade)).passed
+
+
+def test_two_concurrent_submits_produce_one_grade(app, setup, client):
+    attempt_id = start(client)
+    client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "0", "q0": "0"})
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def submit() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                attempt = db.session.get(Attempt, attempt_id)
+                done = service.submit_attempt(attempt)
+                results.append((done.submitted_at, done.score))
+            except Exception as error:  # noqa: BLE001  (reported below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    db.session.commit()
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and len(results) == 2
+    assert results[0] == results[1]
+    db.session.expire_all()
+    assert len(db.session.scalars(select(QuizGrade)).all()) == 1
+
+
+def test_trainer_sets_an_override_in_the_browser_form(app, make, client, auth):
+    make.course("c", lessons=0, quizzes=[make.quiz_source("q", attempts_allowed=1)])
+    learner = make.user("l@example.com")
+    make.user("t@example.com", roles=("trainer",))
+    make.user("h@example.com", roles=("hr",))
+    auth.login("h@example.com")
+    assert client.get("/quizzes/q/overrides").status_code == 403
+    auth.logout()
+    auth.login("t@example.com")
+    client.post("/quizzes/q/overrides", data={"email": "l@example.com", "extra_minutes": "30",
+                                               "extra_attempts": "2"})
+    status = service.quiz_status(learner, get_quiz_by_slug("q"))
+    assert status.allowed == 3

@@ -1,0 +1,48 @@
+"""Settings: environment overrides, the generated secret key, locale outside requests."""
+
+from __future__ import annotations
+
+import stat
+
+from flask import Flask
+from flask_babel import gettext
+
+from app import create_app
+from settings import load_settings
+from tests.conftest import TEST_SETTINGS
+
+
+def fresh_app(tmp_path) -> Flask:  # type: ignore[no-untyped-def]
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"))
+    load_settings(app, None)
+    return app
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = fresh_app(tmp_path).config["SECRET_KEY"]
+    key_file = tmp_path / "instance" / "secret_key"
+    assert len(first) == 64 and key_file.read_text() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert fresh_app(tmp_path).config["SECRET_KEY"] == first  # reused, not regenerated
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/relay")
+    monkeypatch.setenv("MAIL_USE_TLS", "0")
+    app = fresh_app(tmp_path)
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/relay"
+    assert app.config["MAIL_USE_TLS"] is False
+    assert not (tmp_path / "instance" / "secret_key").exists()
+    monkeypatch.setenv("MAIL_USE_TLS", "True")
+    assert fresh_app(tmp_path).config["MAIL_USE_TLS"] is True
+
+
+def test_translations_work_outside_a_request(tmp_path):
+    # CLI commands (reminders, imports) translate without a request or a logged-in user.
+    app = create_app({**TEST_SETTINGS,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    with app.app_context():
+        assert gettext("Reports") == "Reports"
