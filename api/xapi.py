@@ -26,13 +26,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from accounts.models import Department, User
 from api.models import XapiStatement, utcnow
 from courses.models import Course, Enrollment, Lesson, OutlineItem
 from extensions import db
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Question, Quiz, Response
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 VERBS = ("launched", "experienced", "completed", "attempted", "answered", "passed", "failed")
@@ -179,9 +179,10 @@ def context(user: User, course: Course, *, parent: dict[str, Any] | None = None,
     return result
 
 
-def record(user: User, verb: str, obj: dict[str, Any], *, context_: dict[str, Any],
-           result: dict[str, Any] | None = None, when: datetime | None = None) -> XapiStatement:
-    """Add a statement to the outbox (no commit: the event's use case commits)."""
+def statement(user: User, verb: str, obj: dict[str, Any], *, context_: dict[str, Any],
+              result: dict[str, Any] | None = None, when: datetime | None = None
+              ) -> dict[str, Any]:
+    """The outbox row's values for one statement, with a fresh UUID."""
     statement_id = str(uuid.uuid4())
     payload: dict[str, Any] = {
         "id": statement_id,
@@ -193,8 +194,15 @@ def record(user: User, verb: str, obj: dict[str, Any], *, context_: dict[str, An
     }
     if result:
         payload["result"] = result
-    row = XapiStatement(statement_id=statement_id, user_id=user.id, verb=verb_iri(verb),
-                        object_id=obj["id"], payload=payload)
+    return {"statement_id": statement_id, "user_id": user.id, "verb": verb_iri(verb),
+            "object_id": obj["id"], "payload": payload}
+
+
+def record(user: User, verb: str, obj: dict[str, Any], *, context_: dict[str, Any],
+           result: dict[str, Any] | None = None, when: datetime | None = None) -> XapiStatement:
+    """Add a statement to the outbox (no commit: the event's use case commits)."""
+    row = XapiStatement(**statement(user, verb, obj, context_=context_, result=result,
+                                    when=when))
     db.session.add(row)
     return row
 
@@ -254,29 +262,40 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
     if not _enabled():
         return
     user = db.session.get(User, attempt.user_id)
-    quiz, course = attempt.quiz, attempt.quiz.course
-    for response in attempt.responses:
-        revision = response.revision
-        obj = {"objectType": "Activity", "id": question_iri(quiz, revision.question.key),
-               "definition": {"type": ACTIVITY_TYPES["question"], "interactionType": "other",
-                              "name": {"und": revision.question.key}}}
-        result: dict[str, Any] = {"completion": response.answer is not None}
-        if response.answer is not None:
-            result["response"] = _response_text(response.answer)
-        if response.fraction is not None:
-            result["score"] = score(response.fraction * revision.points, revision.points,
-                                    response.fraction)
-            result["success"] = response.fraction >= 1 - 1e-9
-        extensions = {extension_iri("attempt"): attempt.number,
-                      extension_iri("question-revision"): revision.revision}
-        record(user, "answered", obj, when=attempt.submitted_at, result=result,
-               context_=context(user, course, parent=quiz_activity(quiz), group_course=True,
-                                extensions=extensions))
+    quiz = attempt.quiz
+    responses = attempt.responses
+    # One query for the questions and one multi-row INSERT, not a lazy load and an
+    # INSERT per answer. (The list is kept: the identity map holds objects only weakly.)
+    questions = db.session.scalars(select(Question).where(  # noqa: F841
+        Question.id.in_({response.revision.question_id for response in responses}))).all()
+    if responses:
+        db.session.execute(insert(XapiStatement),
+                           [_answer_statement(user, attempt, r) for r in responses])
     result = {"completion": True, "duration": _attempt_duration(attempt)}
     if not attempt.pending:
         result["score"] = score(attempt.points, attempt.max_points, attempt.score)
     record(user, "completed", quiz_activity(quiz), context_=_quiz_context(user, attempt),
            result=result, when=attempt.submitted_at)
+
+
+def _answer_statement(user: User, attempt: Attempt, response: Response) -> dict[str, Any]:
+    quiz, course = attempt.quiz, attempt.quiz.course
+    revision = response.revision
+    obj = {"objectType": "Activity", "id": question_iri(quiz, revision.question.key),
+           "definition": {"type": ACTIVITY_TYPES["question"], "interactionType": "other",
+                          "name": {"und": revision.question.key}}}
+    result: dict[str, Any] = {"completion": response.answer is not None}
+    if response.answer is not None:
+        result["response"] = _response_text(response.answer)
+    if response.fraction is not None:
+        result["score"] = score(response.fraction * revision.points, revision.points,
+                                response.fraction)
+        result["success"] = response.fraction >= 1 - 1e-9
+    extensions = {extension_iri("attempt"): attempt.number,
+                  extension_iri("question-revision"): revision.revision}
+    return statement(user, "answered", obj, when=attempt.submitted_at, result=result,
+                     context_=context(user, course, parent=quiz_activity(quiz),
+                                      group_course=True, extensions=extensions))
 
 
 def on_attempt_graded(attempt: Attempt, **_: Any) -> None:

@@ -3,16 +3,20 @@
     .venv/bin/python bench/quiz_submit.py [--clients 32] [--rounds 4]
 
 1. Python time to grade a 20-question attempt (mixed types), pure grading.
-2. Submit latency and throughput at N concurrent clients against a real threaded
-   server on SQLite WAL, next to a baseline of the same number of requests to a
-   trivial route (/healthz) in the same run.
+2. Submit latency and throughput at N concurrent clients against gunicorn (gthread,
+   one worker by default, its own process) on a SQLite WAL file, next to a baseline of
+   the same number of requests to a trivial route (/healthz) in the same run. Each
+   client starts an attempt, saves 20 answers, then submits; only the submit is timed,
+   and it queues behind the other clients' starts and saves as it would in real use.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -20,15 +24,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-import logging  # noqa: E402
-
-from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
 from quizzes.types import get_type  # noqa: E402
+
+BENCH_SETTINGS = {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                  "ARGON2_MEMORY_KIB": 1024}
 
 QUESTIONS = [
     ("single_choice", {"options": [{"text": "a", "correct": True}, {"text": "b", "correct": False},
@@ -122,29 +127,63 @@ def report(label: str, timings: list[float], wall: float) -> None:
           f"median {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
 
 
-def bench_submit(clients: int, rounds: int) -> None:
+def start_server(database: Path, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+    """Gunicorn in its own process, as in production: the clients here do not share its GIL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = {**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread",
+         "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         f"app:create_app({settings!r})"], cwd=ROOT)
+    for _ in range(200):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return server, port
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def bench_submit(clients: int, rounds: int, workers: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
-                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "ARGON2_MEMORY_KIB": 1024})
+    database = folder / "bench.db"
+    app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
         db.create_all()
     seed(app, clients)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_port
-    sessions = [Client(port) for _ in range(clients)]
-    for n, client in enumerate(sessions):
-        client.request("POST", "/login", {"email": f"bench{n}@example.com",
-                                          "password": "bench-password-1"})
+    with app.app_context():
+        db.engine.dispose()
+    server, port = start_server(database, workers, clients)
+    try:
+        sessions = [Client(port) for _ in range(clients)]
+        for n, client in enumerate(sessions):
+            client.request("POST", "/login", {"email": f"bench{n}@example.com",
+                                              "password": "bench-password-1"})
+        print(f"server: gunicorn, {workers} worker(s) x {clients} threads, SQLite WAL file")
+        for label, work in (("baseline GET /healthz", baseline_work(sessions, rounds)),
+                            ("quiz submit", submit_work(sessions, rounds, port))):
+            start = time.perf_counter()
+            timings = run_clients(clients, work)
+            report(f"{label} ({clients} clients)", timings, time.perf_counter() - start)
+    finally:
+        server.terminate()
+        server.wait()
 
-    def baseline(index: int):  # type: ignore[no-untyped-def]
+
+def baseline_work(sessions: list[Client], rounds: int):  # type: ignore[no-untyped-def]
+    def work(index: int):  # type: ignore[no-untyped-def]
         for _ in range(rounds):
             start = time.perf_counter()
             sessions[index].request("GET", "/healthz")
             yield time.perf_counter() - start
+    return work
 
-    def submit(index: int):  # type: ignore[no-untyped-def]
+
+def submit_work(sessions: list[Client], rounds: int, port: int):  # type: ignore[no-untyped-def]
+    def work(index: int):  # type: ignore[no-untyped-def]
         client = sessions[index]
         for _ in range(rounds):
             _, location = client.request("POST", "/quizzes/bench-quiz/start", {})
@@ -155,22 +194,18 @@ def bench_submit(clients: int, rounds: int) -> None:
             start = time.perf_counter()
             client.request("POST", path, {"slots": "", "action": "submit"})
             yield time.perf_counter() - start
-
-    for label, work in (("baseline GET /healthz", baseline), ("quiz submit", submit)):
-        start = time.perf_counter()
-        timings = run_clients(clients, work)
-        report(f"{label} ({clients} clients)", timings, time.perf_counter() - start)
-    server.shutdown()
+    return work
 
 
 def main() -> None:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="gunicorn processes (SQLite writers then wait on its file lock)")
     args = parser.parse_args()
     bench_grading()
-    bench_submit(args.clients, args.rounds)
+    bench_submit(args.clients, args.rounds, args.workers)
 
 
 if __name__ == "__main__":

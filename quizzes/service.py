@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
 from courses import service as courses
@@ -183,10 +183,12 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
 def _lock(attempt: Attempt) -> None:
     """Re-read the attempt under a row lock, so concurrent requests see one another.
 
-    Its responses and their revisions come in the same round trip: grading needs all.
+    Its quiz, responses and their revisions come in the same round trip: grading needs
+    all, and a lazy load midway would flush half a grade (and run the report rollups twice).
     """
     db.session.execute(select(Attempt).where(Attempt.id == attempt.id)
-                       .options(selectinload(Attempt.responses).joinedload(Response.revision))
+                       .options(joinedload(Attempt.quiz),
+                                selectinload(Attempt.responses).joinedload(Response.revision))
                        .with_for_update(of=Attempt)
                        .execution_options(populate_existing=True)).scalar_one()
 
