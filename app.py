@@ -114,6 +114,7 @@ STAFF_LINKS = (
     ("authoring.index", _roles("trainer", "admin"), _l("Authoring")),
     ("quizzes.grading_queue", _roles("trainer", "admin"), _l("Grading")),
     ("reports.dashboard", _reads_reports, _l("Reports")),
+    ("reports.quizzes", _roles("trainer", "admin"), _l("Item analysis")),
     ("reports.admin_outbox", _roles("admin"), _l("Outbox")),
     ("audit.log", _roles("admin"), _l("Audit log")),
     ("api_admin.tokens_list", _roles("admin"), _l("API tokens")),

@@ -127,6 +127,13 @@ def test_header_links_appear_for_hr_and_admin(app, staff):
     assert 'href="/reports"' in admin and 'href="/admin/outbox"' in admin
 
 
+def test_trainers_get_item_analysis_in_the_header_not_the_dashboard(app, staff):
+    trainer = client_for(app, "trainer@example.com").get("/home").get_data(as_text=True)
+    assert 'href="/reports/quizzes"' in trainer and 'href="/reports"' not in trainer
+    hr = client_for(app, "hr@example.com").get("/home").get_data(as_text=True)
+    assert 'href="/reports/quizzes"' not in hr
+
+
 def test_department_head_sees_reports_link_and_plain_learner_does_not(app, staff):
     head = client_for(app, "head@example.com").get("/home").get_data(as_text=True)
     assert 'href="/reports"' in head and "/admin/outbox" not in head
