@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev translations extract-messages lint browser-deps postgres bench clean
+.PHONY: run test setup setup-dev translations extract-messages lint browser-deps services bench clean
 
 run: setup translations
 	$(FLASK) db upgrade
@@ -14,7 +14,7 @@ run: setup translations
 	$(FLASK) demo seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup-dev translations browser-deps postgres
+test: setup-dev translations browser-deps services
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -48,12 +48,17 @@ browser-deps:
 	    chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-# Start the machine's PostgreSQL if it is installed but stopped; the suite skips it otherwise.
-postgres:
+# Start the machine's PostgreSQL and Redis if installed but stopped; tests needing them
+# skip (with the reason) when they still do not answer.
+services:
 	@if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1; then \
 	  command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && \
 	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start \
 	    || true; \
+	fi
+	@if command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+	    >/dev/null || true; \
 	fi
 
 lint: setup-dev
