@@ -358,6 +358,28 @@ class QuestionDataForm(wtforms.Form):
         return True
 
 
+class WeightedRowsForm(QuestionDataForm):
+    """A type whose data is one list (``rows_key``) of text rows with a weight in %."""
+
+    rows_key: ClassVar[str] = ""
+
+    @classmethod
+    def initial(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        rows = entries_of(data, cls.rows_key)
+        return {cls.rows_key: [option_initial(row, "text", "weight") for row in rows]}
+
+    def build_data(self) -> dict[str, Any]:
+        rows = self.rows(
+            self.rows_key,
+            lambda row, entry: {
+                "text": field_text(row.text),
+                "weight": to_number(row.weight.data, percent=True),
+                **row_extras(row),
+            },
+        )
+        return {self.rows_key: rows}
+
+
 def clear_errors(form: wtforms.Form) -> None:
     for field in form:
         field.errors = []

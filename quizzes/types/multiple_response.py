@@ -28,14 +28,9 @@ from quizzes.types.base import (
     values_of,
 )
 from quizzes.types.forms import (
-    QuestionDataForm,
     WeightedOptionRow,
-    entries_of,
-    field_text,
-    option_initial,
+    WeightedRowsForm,
     option_rows,
-    row_extras,
-    to_number,
 )
 
 # Moodle accepts positive weights whose sum rounds to 100 %, so GIFT files with
@@ -43,29 +38,14 @@ from quizzes.types.forms import (
 SUM_TOLERANCE = 0.5
 
 
-class MultipleResponseForm(QuestionDataForm):
+class MultipleResponseForm(WeightedRowsForm):
+    rows_key = "options"
     type_id = "multiple_response"
     options = option_rows(
         WeightedOptionRow,
         _l("Options"),
         _l("Two or more. Give wrong options a zero or negative weight; empty rows are ignored."),
     )
-
-    @classmethod
-    def initial(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        rows = entries_of(data, "options")
-        return {"options": [option_initial(row, "text", "weight") for row in rows]}
-
-    def build_data(self) -> dict[str, Any]:
-        options = self.rows(
-            "options",
-            lambda row, entry: {
-                "text": field_text(row.text),
-                "weight": to_number(row.weight.data, percent=True),
-                **row_extras(row),
-            },
-        )
-        return {"options": options}
 
 
 class MultipleResponse(QuestionType):

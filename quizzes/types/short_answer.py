@@ -27,17 +27,12 @@ from quizzes.types.base import (
     weighted_grade,
 )
 from quizzes.types.forms import (
-    QuestionDataForm,
     RowForm,
-    entries_of,
+    WeightedRowsForm,
     feedback_field,
-    field_text,
     misconception_field,
     number_field,
-    option_initial,
     option_rows,
-    row_extras,
-    to_number,
 )
 
 # NFKC already folds full-width ASCII (，！？：；（）) to ASCII; these CJK marks
@@ -146,29 +141,14 @@ class AnswerRow(RowForm):
     misconception = misconception_field()
 
 
-class ShortAnswerForm(QuestionDataForm):
+class ShortAnswerForm(WeightedRowsForm):
+    rows_key = "answers"
     type_id = "short_answer"
     answers = option_rows(
         AnswerRow,
         _l("Accepted answers"),
         _l("Compared ignoring case, spacing and punctuation width; empty rows are ignored."),
     )
-
-    @classmethod
-    def initial(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        rows = entries_of(data, "answers")
-        return {"answers": [option_initial(row, "text", "weight") for row in rows]}
-
-    def build_data(self) -> dict[str, Any]:
-        answers = self.rows(
-            "answers",
-            lambda row, entry: {
-                "text": field_text(row.text),
-                "weight": to_number(row.weight.data, percent=True),
-                **row_extras(row),
-            },
-        )
-        return {"answers": answers}
 
 
 class ShortAnswer(QuestionType):
