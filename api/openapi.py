@@ -164,7 +164,8 @@ def _paths() -> dict[str, Any]:
             "deactivate_user", "Deactivate a leaver", "roster:write",
             ("200", "User", "the user, deactivated"), params=[USER_ID],
             description="Ends their sessions and stops new enrollments; keeps every "
-                        "enrollment, attempt, grade and statement. Idempotent.")},
+                        "enrollment, attempt, grade and statement. Idempotent. Admin accounts "
+                        "are refused (403 `admin_account`).")},
         "/users/{user_id}/transcript": {"get": _operation(
             "user_transcript", "A learner's transcript", "reports:read",
             ("200", "Transcript", "every enrolled course with progress and quiz grades"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from accounts.models import ROLES
 from api.queries import ENROLLMENT_STATUSES
+from api.service import API_ROLES
 from courses.models import COURSE_STATUSES
 
 STRING = {"type": "string"}
@@ -86,8 +87,10 @@ SCHEMAS: dict[str, Any] = {
         "name": text(200, WORDS),
         "department": {**text(64, CODE), "description": "department code"},
         "hire_date": {**nullable(DATE), "description": "omitted: kept; null: cleared"},
-        "roles": {"type": "array", "items": {**STRING, "enum": list(ROLES)},
-                  "description": "omitted: kept (learner for a new user)"},
+        "roles": {"type": "array",
+                  "items": {**STRING, "enum": [r for r in ROLES if r in API_ROLES]},
+                  "description": "omitted: kept (learner for a new user); admin accounts "
+                                 "are neither made nor changed through the API"},
         "active": {**BOOLEAN, "description": "false deactivates a leaver; omitted: kept"},
     }, ["email", "name", "department"]),
     "UserUpsert": obj({"users": {"type": "array", "minItems": 1, "maxItems": 1000,

@@ -18,6 +18,7 @@ from accounts.models import Department, User
 from api import xapi
 from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
+from courses.service import today as current_day
 from extensions import db
 
 ENROLLMENT_STATUSES = ("not_started", "in_progress", "completed", "overdue")
@@ -160,7 +161,7 @@ def enrollments_query(*, dept_ids: set[int] | None = None, course_id: int | None
     elif status == "not_started":
         query = query.where(~done, Enrollment.started_at.is_(None))
     elif status == "overdue":
-        query = query.where(~done, Enrollment.due_date < (today or date.today()))
+        query = query.where(~done, Enrollment.due_date < (today or current_day()))
     return query
 
 

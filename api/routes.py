@@ -33,6 +33,7 @@ from api.models import XapiStatement
 from api.openapi import openapi_document as build_openapi
 from courses.assignment import DUE_FROM, AssignmentError, assign_course
 from courses.models import COURSE_STATUSES, Course
+from courses.service import today as current_day
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)
@@ -127,7 +128,10 @@ def get_user(user_id: int):  # type: ignore[no-untyped-def]
 @require_scope("roster:write")
 def deactivate_user(user_id: int):  # type: ignore[no-untyped-def]
     user = _user_or_404(user_id)
-    service.deactivate_user(user)
+    try:
+        service.deactivate_user(user)
+    except service.AdminAccountError as error:
+        raise ApiError(403, "admin_account", str(error)) from None
     return jsonify(queries.user_json(user))
 
 
@@ -275,7 +279,7 @@ def create_assignment():  # type: ignore[no-untyped-def]
 @bp.get("/enrollments")
 @require_scope("reports:read")
 def list_enrollments():  # type: ignore[no-untyped-def]
-    today = date.today()
+    today = current_day()
     query = queries.enrollments_query(
         dept_ids=_dept_filter(), course_id=_course_id_filter(),
         status=choice_param("status", queries.ENROLLMENT_STATUSES),

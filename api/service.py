@@ -23,6 +23,7 @@ from accounts.models import Department, User
 from accounts.roster import RosterResult, RosterRow, apply_row, check_row
 from accounts.signals import member_placed
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
+from courses.service import today as current_day
 from extensions import db
 from quizzes.models import Attempt, Quiz, QuizGrade
 
@@ -116,6 +117,10 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
         item = _prepare_user(index, row, errors)
         if item is None:
             continue
+        problem = _admin_problem(item)
+        if problem:
+            errors.append(_error(index, *problem, item.row.email))
+            continue
         if item.row.email in seen:
             errors.append(_error(index, "email", f"also in row {seen[item.row.email]}",
                                  item.row.email))
@@ -157,6 +162,20 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
         return None
     return _UserRow(roster_row, active, keep_roles=roles is None,
                     keep_hire_date="hire_date" not in row)
+
+
+# An HR system's token must not become a way into the admin area: admins are made and
+# changed by people with shell access (`flask accounts create`) or by another admin.
+API_ROLES = frozenset({"learner", "trainer", "hr"})
+
+
+def _admin_problem(item: _UserRow) -> tuple[str, str] | None:
+    if not set(item.row.roles) <= API_ROLES:
+        return "roles", f"only {', '.join(sorted(API_ROLES))} can be given through the API"
+    existing = accounts.get_user_by_email(item.row.email)
+    if existing is not None and existing.has_role("admin"):
+        return "email", "an admin account cannot be changed through the API"
+    return None
 
 
 def _apply_users(prepared: list[_UserRow]) -> BulkResult:
@@ -207,7 +226,13 @@ def set_active(user: User, active: bool) -> bool:
     return True
 
 
+class AdminAccountError(ValueError):
+    """The API does not touch admin accounts (see API_ROLES)."""
+
+
 def deactivate_user(user: User) -> bool:
+    if user.has_role("admin"):
+        raise AdminAccountError("an admin account cannot be changed through the API")
     changed = set_active(user, False)
     db.session.commit()
     return changed
@@ -308,7 +333,7 @@ def transcript(user: User, today: date | None = None) -> dict[str, Any]:
     outline items of those courses with their lessons and quizzes, lessons read,
     quiz grades, attempt counts, and department codes.
     """
-    today = today or date.today()
+    today = today or current_day()
     enrollments = db.session.execute(
         select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
         .where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at, Enrollment.id)

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from accounts import service as accounts
 from accounts.models import Department, User
 from courses.models import Assignment, Course, Enrollment
+from courses.service import today as current_day
 from extensions import db
 
 DUE_FROM = ("hire", "assignment")
@@ -77,7 +78,7 @@ def due_date_for(assignment: Assignment, user: User, today: date | None = None) 
         return assignment.due_date
     if assignment.due_days is None:
         return None
-    today = today or date.today()
+    today = today or current_day()
     start = user.hire_date if assignment.due_from == "hire" and user.hire_date else today
     return start + timedelta(days=assignment.due_days)
 

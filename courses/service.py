@@ -19,6 +19,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
+def today() -> date:
+    """Relay's day is the UTC day, whatever the server's zone: due dates, overdue,
+    reports and reminders all agree on when a day ends."""
+    return utcnow().date()
+
+
 @dataclass(frozen=True)
 class ItemView:
     item: OutlineItem
@@ -50,7 +56,7 @@ class CourseProgress:
 
     @property
     def overdue(self) -> bool:
-        return is_overdue(self.enrollment, date.today())
+        return is_overdue(self.enrollment, today())
 
     def resume_item(self) -> OutlineItem | None:
         """Where the learner left off, else the first step not done yet, else the first."""

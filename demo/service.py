@@ -11,6 +11,7 @@ from accounts import service as accounts
 from accounts.models import Department
 from courses.assignment import assign_course
 from courses.models import Assignment, Course
+from courses.service import today as current_day
 from extensions import db
 
 DEMO_PASSWORD = "relay-demo-2026"
@@ -52,7 +53,7 @@ class SeedReport:
 
 def seed_demo(today: date | None = None) -> SeedReport:
     """Create what is missing; running it again adds nothing."""
-    today = today or date.today()
+    today = today or current_day()
     departments = {d.code: d for d in db.session.scalars(select(Department))}
     created = 0
     for code, name, parent in DEPARTMENTS:

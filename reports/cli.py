@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from courses.service import today
 from reports import exports, maintenance, reminders, service
 
 cli = AppGroup("reports", help="HR report rollups and exports.")
@@ -52,7 +53,7 @@ def export_command(output: str, fmt: str, as_of: str | None) -> None:
     """Write the raw enrollment list of the whole company."""
     tree = service.department_tree()
     scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
-    filters = service.Filters(_day(as_of) or service.today())
+    filters = service.Filters(_day(as_of) or today())
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         count = export_enrollments(output, fmt, exports.enrollment_rows(scope, tree, filters))
     click.echo(f"{count} enrollment(s) written to {output}")

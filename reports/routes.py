@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 from accounts.access import roles_required
 from accounts.models import User
 from courses.models import Enrollment
+from courses.service import today
 from extensions import db, limiter
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
@@ -75,7 +76,7 @@ def _filters(form_class: type[FilterForm], scope: Scope, tree: Tree
         SelectChoice(str(c.id), c.title) for c in service.courses_for_filter()]
     form.department.choices = [SelectChoice(str(value), label)
                                for value, label in _department_choices(scope, tree)]
-    filters = Filters(service.today())
+    filters = Filters(today())
     if form.validate():
         filters = Filters(form.as_of.data or filters.as_of, form.course.data,
                           form.department.data, form.hired_from.data, form.hired_to.data)
@@ -129,7 +130,7 @@ def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
 
 
 def _export(fmt: str, stem: str, header: list[str], rows: Any, sheet: str):  # type: ignore[no-untyped-def]
-    name = f"{stem}-{service.today().isoformat()}.{fmt}"
+    name = f"{stem}-{today().isoformat()}.{fmt}"
     if fmt == "csv":
         return Response(stream_with_context(exports.csv_chunks(header, rows)),
                         mimetype="text/csv",
@@ -171,7 +172,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
         learners.visible_learner(scope, person)
     except ReportAccessError:
         abort(403)
-    day = service.today()
+    day = today()
     return render_template("reports/learner.html", learner=person, scope=scope, day=day,
                            department=tree.nodes.get(person.department_id),
                            lines=learners.transcript(person, tree, day))

@@ -22,21 +22,15 @@ from sqlalchemy import func, select
 
 from accounts.models import Department, User
 from courses.models import Course
-from courses.service import utcnow
 from extensions import db
 from reports.models import ALL_COURSES, MEMBERS_ROW, METRICS, RollupDay, RollupTotal
 from reports.rollups import figures_on
 
 NO_DEPARTMENT = 0
-STATUSES = ("open", "overdue", "not_started", "in_progress", "completed")
 
 
 class ReportAccessError(PermissionError):
     """The viewer may not see this department or learner."""
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 # --- the department tree -----------------------------------------------------------

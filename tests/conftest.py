@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from courses.service import today as current_day  # noqa: E402
 from extensions import db  # noqa: E402
 from tests.factories import Factories  # noqa: E402
 
@@ -189,4 +190,4 @@ def auth(client) -> AuthActions:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def today() -> date:
-    return date.today()
+    return current_day()

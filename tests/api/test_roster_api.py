@@ -219,3 +219,26 @@ def test_departments_upsert_refuses_cycles_and_unknown_parents(api, make):
     db.session.expire_all()
     assert db.session.scalar(select(Department).where(Department.code == "co")).parent_id is None
     assert count(Department) == 2
+
+
+def test_roster_sync_cannot_grant_or_touch_admin(api, make):
+    # An HR system's token must not be a way into the admin area.
+    make.department("sales")
+    boss = make.user("boss@example.com", roles=("admin",))
+    learner = make.user("lin@example.com")
+    response = api.put("/users", {"users": [
+        {"email": "lin@example.com", "name": "Lin", "department": "sales",
+         "roles": ["learner", "admin"]},
+        {"email": "boss@example.com", "name": "Boss", "department": "sales",
+         "active": False},
+        {"email": "coach@example.com", "name": "Coach", "department": "sales",
+         "roles": ["trainer"]},
+    ]})
+    assert response.status_code == 422
+    found = {(d["index"], d["field"]) for d in response.json["error"]["details"]}
+    assert found == {(0, "roles"), (1, "email")}
+    refused = api.post(f"/users/{boss.id}/deactivate", {})
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "admin_account"
+    db.session.expire_all()
+    assert not learner.has_role("admin") and boss.active
+    assert accounts.get_user_by_email("coach@example.com") is None  # all or nothing
