@@ -17,7 +17,7 @@ SCOPE_LABELS = {
     "courses:read": _l("Read courses, outlines and assignments"),
     "assignments:write": _l("Assign courses to departments"),
     "reports:read": _l("Read enrollments, completions and transcripts"),
-    "statements:read": _l("Read xAPI statements"),
+    "statements:read": _l("Read xAPI statements, learners’ answers included"),
 }
 assert set(SCOPE_LABELS) == set(SCOPES)
 

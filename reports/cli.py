@@ -20,8 +20,12 @@ cli = AppGroup("reports", help="HR report rollups and exports.")
 reminders_cli = AppGroup("reminders", help="Onboarding reminders by email.")
 
 
-def _day(value: str | None) -> date | None:
-    return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+# click reports a bad date as a usage error naming the option, not a traceback.
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
 
 
 @cli.command("rebuild")
@@ -48,8 +52,9 @@ def check_command() -> None:
 @cli.command("export")
 @click.argument("output", type=click.Path(dir_okay=False, writable=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
-@click.option("--as-of", "as_of", help="YYYY-MM-DD; status at the end of that day (UTC).")
-def export_command(output: str, fmt: str, as_of: str | None) -> None:
+@click.option("--as-of", "as_of", type=DAY,
+              help="YYYY-MM-DD; status at the end of that day (UTC).")
+def export_command(output: str, fmt: str, as_of: datetime | None) -> None:
     """Write the raw enrollment list of the whole company."""
     tree = service.department_tree()
     scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
@@ -80,10 +85,10 @@ def export_enrollments(output: str, fmt: str, rows: Iterator[list[Any]]) -> int:
 @reminders_cli.command("send")
 @click.option("--within-days", default=3, show_default=True, type=click.IntRange(0, 365),
               help="Also remind learners whose due date is at most this many days away.")
-@click.option("--today", "today", help="YYYY-MM-DD; defaults to today (UTC).")
-def send_command(within_days: int, today: str | None) -> None:
+@click.option("--today", "day", type=DAY, help="YYYY-MM-DD; defaults to today (UTC).")
+def send_command(within_days: int, day: datetime | None) -> None:
     """Email overdue and due-soon learners, and each department head a digest (once a day)."""
-    report = reminders.send_reminders(_day(today), within_days)
+    report = reminders.send_reminders(_day(day), within_days)
     click.echo(f"{report.kinds.get('learner', 0)} learner reminder(s), "
                f"{report.kinds.get('digest', 0)} digest(s): {report.sent} sent by SMTP, "
                f"{report.held} held in the outbox; {report.skipped} already sent today.")

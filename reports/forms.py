@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+# Dates a report can sensibly ask about; beyond them date arithmetic overflows.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def in_range(form: Any, field: DateField) -> None:
+    if field.data and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("Give a date between 1900 and 2199."))
 
 
 def optional_int(value: Any) -> int | None:
@@ -23,9 +32,9 @@ class FilterForm(FlaskForm):
     course = SelectField(_l("Course"), coerce=optional_int, validators=[Optional()])
     department = SelectField(_l("Department (with its sub-departments)"), coerce=optional_int,
                              validators=[Optional()])
-    hired_from = DateField(_l("Hired from"), validators=[Optional()])
-    hired_to = DateField(_l("Hired until"), validators=[Optional()])
-    as_of = DateField(_l("As of (end of day, UTC)"), validators=[Optional()])
+    hired_from = DateField(_l("Hired from"), validators=[Optional(), in_range])
+    hired_to = DateField(_l("Hired until"), validators=[Optional(), in_range])
+    as_of = DateField(_l("As of (end of day, UTC)"), validators=[Optional(), in_range])
     submit = SubmitField(_l("Apply"))
 
     def validate_hired_to(self, field: DateField) -> None:

@@ -38,15 +38,31 @@ OUTBOX_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# The query arguments report pages understand; links carry these and drop the rest
+# (an unknown one such as ?fmt= or ?endpoint= would clash with url_for's own).
+FILTER_ARGS = ("course", "department", "hired_from", "hired_to", "as_of", "status", "subtree")
+PAGE_ARGS = (*FILTER_ARGS, "open", "page")
+MAX_PAGE = 1_000_000
+
+
+def known_args(names: tuple[str, ...] = FILTER_ARGS) -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k in names}
+
+
+def page_arg() -> int:
+    """?page=, clamped: a huge number would overflow the database's integer."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
 @bp.context_processor
 def helpers() -> dict[str, Any]:
     def url_with(**changes: Any) -> str:
         """This page's address with some query arguments changed (None drops one)."""
-        args = {k: v for k, v in request.args.items() if k not in changes}
+        args = {k: v for k, v in known_args(PAGE_ARGS).items() if k not in changes}
         args.update({k: v for k, v in changes.items() if v is not None})
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 
-    return {"url_with": url_with}
+    return {"url_with": url_with, "filter_args": known_args}
 
 
 def _scope(trainers: bool = False) -> tuple[Scope, Tree]:
@@ -76,11 +92,24 @@ def _filters(form_class: type[FilterForm], scope: Scope, tree: Tree
         SelectChoice(str(c.id), c.title) for c in service.courses_for_filter()]
     form.department.choices = [SelectChoice(str(value), label)
                                for value, label in _department_choices(scope, tree)]
-    filters = Filters(today())
-    if form.validate():
-        filters = Filters(form.as_of.data or filters.as_of, form.course.data,
-                          form.department.data, form.hired_from.data, form.hired_to.data)
+    if not form.validate():
+        # Never answer a narrower question with a wider one: the page shows the
+        # form's errors with a 400, and an export is refused.
+        raise InvalidFilters(form)
+    filters = Filters(form.as_of.data or today(), form.course.data,
+                      form.department.data, form.hired_from.data, form.hired_to.data)
     return form, filters
+
+
+class InvalidFilters(Exception):
+    def __init__(self, form: FilterForm) -> None:
+        super().__init__("invalid report filters")
+        self.form = form
+
+
+@bp.errorhandler(InvalidFilters)
+def invalid_filters(error: InvalidFilters):  # type: ignore[no-untyped-def]
+    return render_template("reports/invalid_filters.html", form=error.form), 400
 
 
 def _expanded(tree: Tree) -> set[int] | None:
@@ -89,7 +118,7 @@ def _expanded(tree: Tree) -> set[int] | None:
         return None
     if raw == "all":
         return set(tree.nodes)
-    return {int(part) for part in raw.split(",") if part.isdigit()}
+    return {int(part) for part in raw.split(",") if part.isascii() and part.isdigit()}
 
 
 @bp.get("/reports")
@@ -153,7 +182,7 @@ def department(department_id: int):  # type: ignore[no-untyped-def]
     status = form.status.data or None
     subtree = bool(form.subtree.data)
     page = learners.department_learners(scope, tree, department_id, filters, status, subtree,
-                                        request.args.get("page", 1, type=int))
+                                        page_arg())
     board = service.dashboard(scope, replace(filters, department_id=department_id), {
         department_id}, tree)
     moved = 0 if subtree else learners.completions_by_former_members(department_id, filters)
@@ -237,7 +266,7 @@ def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     stats = next(s for s in mastery.item_analysis(quiz) if s.question.id == item.id) \
         if item.current else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     answers, total = mastery.individual_answers(item, service.department_tree(), page)
     return render_template("reports/question.html", quiz=quiz, question=item, stats=stats,
                            answers=answers, total=total, page=page, per_page=50)
@@ -256,7 +285,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/admin/outbox")
 @roles_required("admin")
 def admin_outbox():  # type: ignore[no-untyped-def]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     messages = reminders.outbox(OUTBOX_PAGE + 1, (page - 1) * OUTBOX_PAGE)
     return render_template("reports/outbox.html", messages=messages[:OUTBOX_PAGE], page=page,
                            more=len(messages) > OUTBOX_PAGE)
@@ -273,18 +302,23 @@ def my_certificates():  # type: ignore[no-untyped-def]
 @login_required
 def certificate(enrollment_id: int):  # type: ignore[no-untyped-def]
     enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None or enrollment.completed_at is None:
+    # One answer, 404, for "no such certificate" and "not yours to see": a 403 would
+    # tell a curious colleague who has finished which course.
+    if enrollment is None or enrollment.completed_at is None or not _may_see(enrollment):
         abort(404)
-    if enrollment.user_id != current_user.id:
-        tree = service.department_tree()
-        scope = service.scope_for(current_user, tree)
-        owner = db.session.get(User, enrollment.user_id)
-        if scope is None or not scope.can_see(owner.department_id):
-            abort(403)
     issued = certificates.certificate_for(enrollment)
     return render_template("reports/certificate.html", cert=certificates.view(issued),
                            verify_url=url_for("reports.verify", code=issued.code,
                                               _external=True))
+
+
+def _may_see(enrollment: Enrollment) -> bool:
+    if enrollment.user_id == current_user.id:
+        return True
+    tree = service.department_tree()
+    scope = service.scope_for(current_user, tree)
+    owner = db.session.get(User, enrollment.user_id)
+    return scope is not None and scope.can_see(owner.department_id)
 
 
 @bp.get("/verify")

@@ -33,6 +33,7 @@ from extensions import db
 from quizzes import service as quizzes
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Quiz
+from tests.factories import PASSWORD
 
 
 class Clock:
@@ -134,3 +135,20 @@ def company(app, make, clock) -> Company:  # type: ignore[no-untyped-def]
     read("bob", lesson2, -1)
     clock.at(T, 12)
     return c
+
+
+@pytest.fixture
+def staff(company, make):  # type: ignore[no-untyped-def]
+    make.user("hr@example.com", roles=("hr",))
+    make.user("admin@example.com", roles=("admin",))
+    make.user("trainer@example.com", roles=("trainer",))
+    head = make.user("head@example.com", name="Head of Sales")
+    company.depts["sales"].head_id = head.id
+    db.session.commit()
+    return company
+
+
+def client_for(app, email):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    return client

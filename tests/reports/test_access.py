@@ -5,27 +5,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from extensions import db
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def staff(company, make):  # type: ignore[no-untyped-def]
-    make.user("hr@example.com", roles=("hr",))
-    make.user("admin@example.com", roles=("admin",))
-    make.user("trainer@example.com", roles=("trainer",))
-    head = make.user("head@example.com", name="Head of Sales")
-    company.depts["sales"].head_id = head.id
-    db.session.commit()
-    return company
-
-
-def client_for(app, email):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    client.post("/login", data={"email": email, "password": PASSWORD})
-    return client
+from tests.reports.conftest import client_for
 
 
 def table_rows(html: str) -> list[str]:

@@ -44,7 +44,8 @@ def test_learner_prints_their_own_certificate(app, company):
 
 def test_others_need_hr_or_a_head_over_the_learner(app, company, make):
     eve = company.enrollment("eve", company.onb)
-    assert login(app, "dan@example.com").get(f"/certificates/{eve.id}").status_code == 403
+    # 404, not 403: a colleague cannot probe who has completed what.
+    assert login(app, "dan@example.com").get(f"/certificates/{eve.id}").status_code == 404
     make.user("hr@example.com", roles=("hr",))
     assert login(app, "hr@example.com").get(f"/certificates/{eve.id}").status_code == 200
     open_one = company.enrollment("dan", company.onb)
