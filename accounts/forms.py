@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from accounts.passwords import MIN_PASSWORD_LENGTH
@@ -29,7 +29,8 @@ class ChangePasswordForm(FlaskForm):
 
 class LocaleForm(FlaskForm):
     locale = SelectField(
-        _l("Language"), choices=[("zh_CN", "简体中文"), ("en", "English")]
+        _l("Language"),
+        choices=[SelectChoice("zh_CN", "简体中文"), SelectChoice("en", "English")],
     )
     submit = SubmitField(_l("Switch"))
 

@@ -142,7 +142,7 @@ def create_department(
 
 def department_parents() -> dict[int, int | None]:
     """id -> parent id for every department (the tree is small: hundreds, not millions)."""
-    return dict(db.session.execute(select(Department.id, Department.parent_id)).tuples().all())
+    return dict(db.session.execute(select(Department.id, Department.parent_id)).all())
 
 
 def subtree_ids(department_id: int) -> set[int]:

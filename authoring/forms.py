@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -30,7 +31,8 @@ class CourseForm(FlaskForm):
 
 
 class NewItemForm(FlaskForm):
-    kind = SelectField(_l("Add"), choices=[("lesson", _l("Lesson")), ("quiz", _l("Quiz"))])
+    kind = SelectField(_l("Add"), choices=[SelectChoice("lesson", _l("Lesson")),
+                                           SelectChoice("quiz", _l("Quiz"))])
     slug = StringField(_l("Slug"), validators=[DataRequired(), Length(max=100), SLUG_RULE])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     version = HiddenField()
@@ -60,20 +62,24 @@ class QuizSettingsForm(FlaskForm):
     time_limit_minutes = IntegerField(_l("Time limit in minutes (empty: none)"),
                                       validators=[Optional(), NumberRange(min=1)])
     deadline_action = SelectField(_l("At the time limit"), choices=[
-        ("submit", _l("Submit what was saved")), ("grace", _l("Allow a grace period to submit"))])
+        SelectChoice("submit", _l("Submit what was saved")),
+        SelectChoice("grace", _l("Allow a grace period to submit"))])
     grace_minutes = IntegerField(_l("Grace minutes"), default=0,
                                  validators=[Optional(), NumberRange(min=0, max=1440)])
     grading_method = SelectField(_l("Grade from"), choices=[
-        ("highest", _l("Highest attempt")), ("latest", _l("Latest attempt")),
-        ("first", _l("First attempt")), ("average", _l("Average of attempts"))])
+        SelectChoice("highest", _l("Highest attempt")),
+        SelectChoice("latest", _l("Latest attempt")),
+        SelectChoice("first", _l("First attempt")),
+        SelectChoice("average", _l("Average of attempts"))])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_options = BooleanField(_l("Shuffle options"))
     draw = StringField(_l("Questions drawn per attempt"), validators=[Optional()],
                        description=_l("Empty: all. A number, or tag:number pairs separated "
                                       "by commas, e.g. relay-baton:2, lead-time:1"))
     review = SelectField(_l("Show answers and feedback"), choices=[
-        ("after_submit", _l("After each submit")),
-        ("after_last_attempt", _l("After the last attempt")), ("never", _l("Never"))])
+        SelectChoice("after_submit", _l("After each submit")),
+        SelectChoice("after_last_attempt", _l("After the last attempt")),
+        SelectChoice("never", _l("Never"))])
     feedback_bands = TextAreaField(_l("Overall feedback by grade"), validators=[Optional()],
                                    description=_l("One band per line: minimum percent, colon, "
                                                   "text. E.g. 80: Well done."))

@@ -346,5 +346,6 @@ def page_of(views: list[SlotView], page: int, size: int) -> tuple[list[SlotView]
 
 
 def overrides_of(quiz: Quiz) -> list[tuple[QuizOverride, User]]:
-    return list(db.session.execute(select(QuizOverride, User).join(
-        User, User.id == QuizOverride.user_id).where(QuizOverride.quiz_id == quiz.id)).tuples())
+    rows = db.session.execute(select(QuizOverride, User).join(
+        User, User.id == QuizOverride.user_id).where(QuizOverride.quiz_id == quiz.id))
+    return [(override, user) for override, user in rows]
