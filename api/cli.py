@@ -72,7 +72,7 @@ def forward_command(batch_size: int | None, retries: int | None, follow: bool,
         else:
             if report.sent or report.confirmed or report.rejected or not follow:
                 click.echo(f"sent {report.sent}, already at the LRS {report.confirmed}, "
-                           f"rejected {report.rejected}")
+                           f"rejected {report.rejected}, failed tries {report.failures}")
                 _print_counts()
         if not follow:
             return

@@ -206,6 +206,8 @@ class Forwarder:
 
     def _one_by_one(self, token: str, rows: list[XapiStatement]) -> None:
         for row in rows:
+            if not self._mark_sending(token, [row]):
+                continue  # our lease ran out and another forwarder has it now
             if self.client.exists(row.statement_id):
                 self._mark_forwarded([row])
                 self.report.confirmed += 1

@@ -39,12 +39,10 @@ def department_ids(code: str, include_subtree: bool) -> set[int] | None:
 
 # --- departments and users ----------------------------------------------------------------
 
-def departments_query(parent_ids: set[int] | None = None, roots_only: bool = False) -> Select:
+def departments_query(parent_ids: set[int] | None = None) -> Select:
     query = select(Department).order_by(Department.id)
     if parent_ids is not None:
         query = query.where(Department.parent_id.in_(parent_ids))
-    if roots_only:
-        query = query.where(Department.parent_id.is_(None))
     return query
 
 

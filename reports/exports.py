@@ -75,12 +75,7 @@ def enrollment_rows(scope: Scope, tree: Tree, filters: Filters) -> Iterator[list
         query = query.where(User.department_id.in_(tree.subtree(filters.department_id)))
     elif not scope.everything:
         query = query.where(User.department_id.in_(sorted(scope.allowed)))
-    if filters.course_id is not None:
-        query = query.where(Enrollment.course_id == filters.course_id)
-    if filters.hired_from is not None:
-        query = query.where(User.hire_date >= filters.hired_from)
-    if filters.hired_to is not None:
-        query = query.where(User.hire_date <= filters.hired_to)
+    query = query.where(*filters.conditions())
     labels = {"not_started": _("not started"), "in_progress": _("in progress"),
               "completed": _("completed")}
     result = db.session.execute(query.execution_options(yield_per=BATCH))

@@ -93,14 +93,8 @@ def department_learners(scope: Scope, tree: Tree, department_id: int, filters: F
     conditions = [
         Enrollment.source == "assignment", User.active.is_(True), User.department_id.in_(ids),
         Enrollment.enrolled_at < end_of(filters.as_of),
-        _status_condition(status, filters.as_of),
+        _status_condition(status, filters.as_of), *filters.conditions(),
     ]
-    if filters.course_id is not None:
-        conditions.append(Enrollment.course_id == filters.course_id)
-    if filters.hired_from is not None:
-        conditions.append(User.hire_date >= filters.hired_from)
-    if filters.hired_to is not None:
-        conditions.append(User.hire_date <= filters.hired_to)
     joined = (select(Enrollment, User, Course).join(User, User.id == Enrollment.user_id)
               .join(Course, Course.id == Enrollment.course_id).where(*conditions))
     total = db.session.scalar(select(func.count()).select_from(
@@ -132,13 +126,7 @@ def completions_by_former_members(department_id: int, filters: Filters) -> int:
     conditions = [Enrollment.source == "assignment", User.active.is_(True),
                   User.department_id == department_id,
                   Enrollment.completed_department_id == department_id,
-                  Enrollment.completed_at < end_of(filters.as_of)]
-    if filters.course_id is not None:
-        conditions.append(Enrollment.course_id == filters.course_id)
-    if filters.hired_from is not None:
-        conditions.append(User.hire_date >= filters.hired_from)
-    if filters.hired_to is not None:
-        conditions.append(User.hire_date <= filters.hired_to)
+                  Enrollment.completed_at < end_of(filters.as_of), *filters.conditions()]
     here = db.session.scalar(select(func.count(Enrollment.id)).join(
         User, User.id == Enrollment.user_id).where(*conditions)) or 0
     return max(0, own.get(department_id, Figures()).completed - here)

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Text, cast, func, select
+from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from extensions import db
@@ -205,7 +206,10 @@ def distractors(revision: QuestionRevision, counts: list[tuple[Any, int]]
 
 
 def item_analysis(quiz: Quiz) -> list[QuestionStats]:
-    questions = [q for q in quiz.questions if q.current is not None]
+    every = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)
+                               .options(selectinload(Question.current))
+                               .order_by(Question.position)).all()
+    questions = [q for q in every if q.current is not None]
     figures = question_figures([q.id for q in questions])
     counts = answer_counts([q.current_revision_id for q in questions])
     stats = []

@@ -18,10 +18,10 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from accounts.models import Department, User
-from courses.models import Course
+from courses.models import Course, Enrollment
 from extensions import db
 from reports.models import ALL_COURSES, MEMBERS_ROW, METRICS, RollupDay, RollupTotal
 from reports.rollups import figures_on
@@ -170,6 +170,17 @@ class Filters:
     def live(self) -> bool:
         """A hire-date range is answered by one GROUP BY instead of the rollups."""
         return self.hired_from is not None or self.hired_to is not None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The course and hire-date filters on a query joining Enrollment and User."""
+        found: list[ColumnElement[bool]] = []
+        if self.course_id is not None:
+            found.append(Enrollment.course_id == self.course_id)
+        if self.hired_from is not None:
+            found.append(User.hire_date >= self.hired_from)
+        if self.hired_to is not None:
+            found.append(User.hire_date <= self.hired_to)
+        return found
 
 
 def _figures(rows: Iterable[Any], sign: int = 1, into: dict[int, Figures] | None = None
