@@ -20,6 +20,7 @@ from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
 from courses.service import today as current_day
 from extensions import db
+from reports.learners import status_on
 
 ENROLLMENT_STATUSES = ("not_started", "in_progress", "completed", "overdue")
 
@@ -163,10 +164,11 @@ def enrollments_query(*, dept_ids: set[int] | None = None, course_id: int | None
     return query
 
 
-def enrollment_status(enrollment: Enrollment) -> str:
-    if enrollment.completed_at is not None:
-        return "completed"
-    return "in_progress" if enrollment.started_at is not None else "not_started"
+def status_fields(enrollment: Enrollment, today: date) -> dict[str, Any]:
+    """`status` and `overdue` by the same rule as the HR reports."""
+    status, late = status_on(enrollment.started_at, enrollment.completed_at,
+                             enrollment.due_date, today)
+    return {"status": status, "overdue": late > 0}
 
 
 def enrollment_json(enrollment: Enrollment, user: User, codes: dict[int, str],
@@ -175,9 +177,7 @@ def enrollment_json(enrollment: Enrollment, user: User, codes: dict[int, str],
         "id": enrollment.id, "user": user_ref(user),
         "department": codes.get(user.department_id) if user.department_id else None,
         "course": enrollment.course.slug, "source": enrollment.source,
-        "status": enrollment_status(enrollment),
-        "overdue": bool(enrollment.due_date and not enrollment.completed_at
-                        and enrollment.due_date < today),
+        **status_fields(enrollment, today),
         "due_date": iso(enrollment.due_date), "enrolled_at": iso(enrollment.enrolled_at),
         "started_at": iso(enrollment.started_at), "completed_at": iso(enrollment.completed_at),
         "completed_department": codes.get(enrollment.completed_department_id)

@@ -22,6 +22,7 @@ from accounts import service as accounts
 from accounts.models import Department, User
 from accounts.roster import RosterResult, RosterRow, apply_row, check_row
 from accounts.signals import member_placed
+from api.queries import status_fields
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.service import today as current_day
 from extensions import db
@@ -381,13 +382,10 @@ def _transcript_course(enrollment: Enrollment, course: Course, items: list[Any],
                             "attempts": attempts.get(item.quiz_id, 0),
                             "score": round(grade.score, 6) if grade else None,
                             "passed": grade.passed if grade else None})
-    completed = enrollment.completed_at is not None
     return {
         "course": {"slug": course.slug, "title": course.title, "title_en": course.title_en},
         "source": enrollment.source,
-        "status": "completed" if completed
-        else "in_progress" if enrollment.started_at else "not_started",
-        "overdue": bool(enrollment.due_date and not completed and enrollment.due_date < today),
+        **status_fields(enrollment, today),
         "due_date": enrollment.due_date, "enrolled_at": enrollment.enrolled_at,
         "started_at": enrollment.started_at, "completed_at": enrollment.completed_at,
         "completed_department": codes.get(enrollment.completed_department_id)

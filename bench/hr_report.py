@@ -104,7 +104,7 @@ def naive_dashboard(today) -> dict[int, list[int]]:  # type: ignore[no-untyped-d
             select(User.id, User.department_id).where(User.active.is_(True))).all():
         figures = totals.setdefault(department_id or 0, [0, 0, 0, 0])
         for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == user_id)):
-            status, late = status_on(e.enrolled_at, e.started_at, e.completed_at, e.due_date,
+            status, late = status_on(e.started_at, e.completed_at, e.due_date,
                                      today)
             figures[0] += 1
             figures[1] += status == "completed"

@@ -80,7 +80,7 @@ def enrollment_rows(scope: Scope, tree: Tree, filters: Filters) -> Iterator[list
               "completed": _("completed")}
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for row in result:
-        state, late = status_on(row[10], row[12], row[13], row[11], filters.as_of)
+        state, late = status_on(row[12], row[13], row[11], filters.as_of)
         yield [*row[:10], row[10].date() if row[10] else None, row[11],
                row[12].date() if row[12] else None, row[13].date() if row[13] else None,
                row[14], labels[state], late]

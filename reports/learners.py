@@ -49,9 +49,9 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time())
 
 
-def status_on(enrolled_at: datetime | None, started_at: datetime | None,
-              completed_at: datetime | None, due: date | None, day: date) -> tuple[str, int]:
-    """(status, days overdue) at the end of `day`, the same rule as the rollups."""
+def status_on(started_at: datetime | None, completed_at: datetime | None, due: date | None,
+              day: date) -> tuple[str, int]:
+    """(status, days overdue) at the end of `day`: reports, exports and the API share it."""
     end = end_of(day)
     if completed_at is not None and completed_at < end:
         return "completed", 0
@@ -106,7 +106,7 @@ def department_learners(scope: Scope, tree: Tree, department_id: int, filters: F
              .limit(per_page).offset((page - 1) * per_page))
     rows = []
     for enrollment, user, course in db.session.execute(query):
-        state, late = status_on(enrollment.enrolled_at, enrollment.started_at,
+        state, late = status_on(enrollment.started_at,
                                 enrollment.completed_at, enrollment.due_date, filters.as_of)
         stamped = enrollment.completed_department_id
         rows.append(LearnerRow(
@@ -217,7 +217,7 @@ def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
         outline.setdefault(item.course_id, []).append(line)
     lines = []
     for enrollment, course in pairs:
-        state, late = status_on(enrollment.enrolled_at, enrollment.started_at,
+        state, late = status_on(enrollment.started_at,
                                 enrollment.completed_at, enrollment.due_date, day)
         stamped = enrollment.completed_department_id
         lines.append(CourseLine(
