@@ -1,17 +1,24 @@
 import click
 from flask.cli import AppGroup
 
+from demo.activity import seed_activity
 from demo.service import DEMO_PASSWORD, PEOPLE, seed_demo
 
 cli = AppGroup("demo", help="Demo data.")
 
 
 @cli.command("seed")
-def seed_command() -> None:
+@click.option("--activity/--no-activity", default=True, show_default=True,
+              help="Also add 36 colleagues who have worked through the courses.")
+def seed_command(activity: bool) -> None:
     """Create the demo company and assign every course to it; prints the logins."""
     report = seed_demo()
     click.echo(f"{report.created_departments} department(s), {len(report.created_users)} "
                f"user(s) created; assigned: {', '.join(report.assigned_courses) or 'nothing new'}")
+    if activity:
+        done = seed_activity()
+        click.echo(f"{done.colleagues} colleague(s) with {done.lessons_read} lesson(s) read, "
+                   f"{done.attempts} quiz attempt(s), {done.essays_graded} essay(s) graded")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, name, _code, roles, _days in PEOPLE:
         click.echo(f"  {email:<22} {roles:<8} {name}")

@@ -9,6 +9,7 @@ database, so every rule can be tested on plain dicts.
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,6 +84,15 @@ class QuestionType:
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         """A human-readable correct answer for the review page."""
         raise NotImplementedError
+
+    def right_answer(self, data: Mapping[str, Any]) -> Any:
+        """A stored answer that earns full marks (for an essay: one to grade by hand)."""
+        raise NotImplementedError
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> Any:
+        """A plausible mistake, preferring options tagged with a misconception; None
+        (unanswered) where the type has no typical wrong answer."""
+        return None
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -9,6 +9,7 @@ lines of text; ``format_line`` documents the format.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -43,8 +44,13 @@ from quizzes.types.forms import (
     shown,
     to_number,
 )
-from quizzes.types.short_answer import accepted_text, grade_text, validate_answers
-from quizzes.types.single_choice import grade_choice, validate_choice_options
+from quizzes.types.short_answer import accepted_text, grade_text, literal_text, validate_answers
+from quizzes.types.single_choice import (
+    grade_choice,
+    right_choice,
+    validate_choice_options,
+    wrong_choice,
+)
 
 GAP_RE = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 KINDS = ("choice", "short")
@@ -315,6 +321,15 @@ class Cloze(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         gaps = data["gaps"]
         return GAP_RE.sub(lambda m: f"[{gap_answer(gaps[int(m.group(1)) - 1])}]", data["text"])
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> list[int | str]:
+        return [right_choice(gap["options"]) if gap["kind"] == "choice"
+                else literal_text(gap["answers"]) for gap in data["gaps"]]
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> list[Any]:
+        return [wrong_choice(gap["options"], rng) if gap["kind"] == "choice" else None
+                for gap in data["gaps"]]
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -38,6 +38,11 @@ def word_count(text: str) -> int:
     return len(WORD_RE.findall(text))
 
 
+# What a learner might write, for the demo company's attempts (a trainer grades it).
+SAMPLE_ESSAY = ("我每周把销售数据交给财务部。交接前两天我会提醒对方，交接时当面核对数字，"
+                "交完后第二天再确认他们是否用得上。")
+
+
 class EssayForm(QuestionDataForm):
     type_id = "essay"
     min_words = StringField(
@@ -94,6 +99,10 @@ class Essay(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return data["rubric"]
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> str:
+        return SAMPLE_ESSAY
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

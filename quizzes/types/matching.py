@@ -7,6 +7,7 @@ text; a choice is judged by its text, so either copy counts.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -170,6 +171,17 @@ class Matching(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return "; ".join(f"{p['left']} → {p['right']}" for p in data["pairs"])
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> list[int]:
+        texts = rights(data)
+        return [texts.index(pair["right"]) for pair in data["pairs"]]
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> list[int]:
+        answer = self.right_answer(data)
+        first, second = rng.sample(range(len(answer)), 2)  # two pairs mixed up
+        answer[first], answer[second] = answer[second], answer[first]
+        return answer
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -101,6 +102,16 @@ class MultipleResponse(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return "; ".join(o["text"] for o in data["options"] if o["weight"] > 0)
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> list[int]:
+        return [i for i, option in enumerate(data["options"]) if option["weight"] > 0]
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> list[int] | None:
+        options = data["options"]
+        wrong = [i for i, option in enumerate(options) if option["weight"] <= 0]
+        tagged = [i for i in wrong if options[i]["misconception"]]
+        return [rng.choice(tagged or wrong)] if wrong else None
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -6,6 +6,7 @@ answer is the list of item indexes in the learner's order.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -138,6 +139,16 @@ class Ordering(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return " → ".join(data["items"])
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> list[int]:
+        return list(range(len(data["items"])))
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> list[int]:
+        answer = self.right_answer(data)
+        step = rng.randrange(len(answer) - 1)  # two neighbouring steps swapped
+        answer[step], answer[step + 1] = answer[step + 1], answer[step]
+        return answer
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

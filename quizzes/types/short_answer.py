@@ -127,6 +127,12 @@ def grade_text(answers: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
     return weighted_grade(best_match(answers, answer))
 
 
+def literal_text(answers: Sequence[Mapping[str, Any]]) -> str:
+    """The first full-marks answer as a learner would type it: each * matching nothing."""
+    text = next(a["text"] for a in answers if a["weight"] == 100)
+    return "*".join(part.replace("*", "") for part in text.split("\\*"))
+
+
 def accepted_text(answers: Sequence[Mapping[str, Any]]) -> str:
     return " / ".join(a["text"].replace("\\*", "*") for a in answers if a["weight"] == 100)
 
@@ -170,6 +176,10 @@ class ShortAnswer(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return accepted_text(data["answers"])
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> str:
+        return literal_text(data["answers"])
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

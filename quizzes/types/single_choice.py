@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -59,6 +60,16 @@ def validate_choice_options(value: Any, path: str) -> list[dict[str, Any]]:
     if correct != 1:
         raise QuestionDataError(path, f"exactly one option must be correct, found {correct}")
     return options
+
+
+def right_choice(options: Sequence[Mapping[str, Any]]) -> int:
+    return next(i for i, option in enumerate(options) if option["correct"])
+
+
+def wrong_choice(options: Sequence[Mapping[str, Any]], rng: random.Random) -> int | None:
+    wrong = [i for i, option in enumerate(options) if not option["correct"]]
+    tagged = [i for i in wrong if options[i]["misconception"]]
+    return rng.choice(tagged or wrong) if wrong else None
 
 
 def grade_choice(options: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
@@ -142,6 +153,13 @@ class SingleChoice(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return next(o["text"] for o in data["options"] if o["correct"])
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> int:
+        return right_choice(data["options"])
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> int | None:
+        return wrong_choice(data["options"], rng)
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -108,6 +109,13 @@ class TrueFalse(QuestionType):
 
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return "True" if data["answer"] else "False"
+
+
+    def right_answer(self, data: Mapping[str, Any]) -> bool:
+        return bool(data["answer"])
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> bool:
+        return not data["answer"]
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -1,5 +1,6 @@
 """The bundled courses in content/: complete, valid, covering every type and concept."""
 
+import random
 import re
 from pathlib import Path
 
@@ -43,11 +44,26 @@ def test_every_question_type_occurs(sources):
     assert used == set(REGISTRY)
 
 
-def test_every_concept_is_tested_and_every_tag_is_declared(sources):
-    declared = set(yaml.safe_load((CONTENT / "concepts.yml").read_text(encoding="utf-8")))
-    used = {tag for quiz in quizzes_of(sources) for q in quiz.questions for tag in q.tags}
-    assert used == declared
-    assert all(q.tags for quiz in quizzes_of(sources) for q in quiz.questions)
+def misconceptions_in(value) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every misconception tag anywhere in a question's data."""
+    if isinstance(value, dict):
+        found = {value["misconception"]} if value.get("misconception") else set()
+        return found.union(*(misconceptions_in(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(misconceptions_in(v) for v in value))
+    return set()
+
+
+def test_every_tag_is_declared_with_labels_and_every_concept_is_tested(sources):
+    vocabulary = yaml.safe_load((CONTENT / "concepts.yml").read_text(encoding="utf-8"))
+    questions = [q for quiz in quizzes_of(sources) for q in quiz.questions]
+    assert {tag for q in questions for tag in q.tags} == set(vocabulary["concepts"])
+    assert all(q.tags for q in questions)
+    misconceptions = set().union(*(misconceptions_in(q.data) for q in questions))
+    assert misconceptions == set(vocabulary["misconceptions"])
+    for kind in ("concepts", "misconceptions"):
+        for tag, label in vocabulary[kind].items():
+            assert re.search(r"[\u4e00-\u9fff]", label["zh"]) and label["en"], (kind, tag)
 
 
 def test_case_blocks_and_pass_marks(sources):
@@ -91,3 +107,20 @@ def test_no_line_is_copied_from_the_source_material():
             if len(compact) >= 20 and compact in seeds:
                 copied.append(f"{path.relative_to(ROOT)}:{number}")
     assert copied == []
+
+
+def test_every_question_has_a_right_and_a_wrong_answer(sources):
+    # right_answer/wrong_answer drive the demo company's attempts: they must grade as
+    # their names say on every question we ship.
+    rng = random.Random(1)
+    for quiz in quizzes_of(sources):
+        for question in quiz.questions:
+            qtype, where = REGISTRY[question.type_id], f"{quiz.slug}/{question.key}"
+            right = qtype.grade(question.data, qtype.right_answer(question.data))
+            if question.type_id == "essay":
+                assert right.pending, where
+            else:
+                assert right.fraction == 1.0, where
+            wrong = qtype.wrong_answer(question.data, rng)
+            if wrong is not None:
+                assert qtype.grade(question.data, wrong).fraction < 1.0, where

@@ -1,0 +1,38 @@
+"""The demo colleagues: real activity through the services, once, reproducibly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from courses.content import import_content
+from courses.models import Enrollment
+from demo.activity import TEAMS, seed_activity
+from demo.service import seed_demo
+from extensions import db
+from quizzes.models import Attempt
+from quizzes.service import grading_queue
+from reports import maintenance
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+def count(query) -> int:  # type: ignore[no-untyped-def]
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def test_colleagues_learn_through_the_services_once(app):
+    import_content(CONTENT)
+    seed_demo()
+    report = seed_activity()
+    assert report.colleagues == sum(size for size, _ in TEAMS.values())
+    assert report.lessons_read > 0 and report.attempts > 0
+    finished = count(select(Attempt.id).where(Attempt.state == "finished"))
+    assert finished == report.attempts  # every attempt was submitted and graded
+    completed = count(select(Enrollment.id).where(Enrollment.completed_at.is_not(None)))
+    assert completed > 0
+    assert grading_queue()  # some essays are left for the trainer to grade
+    assert maintenance.check() == []  # rollups kept up by the same events
+    again = seed_activity()
+    assert again.colleagues == 0 and count(select(Attempt.id)) == finished
