@@ -6,7 +6,6 @@ api/openapi.py describes each one under its endpoint name.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from accounts import service as accounts
 from accounts.models import ROLES, User
-from api import http, queries, service, xapi
+from api import assignments, http, queries, service, xapi
 from api.http import (
     ApiError,
     bool_param,
@@ -31,14 +30,12 @@ from api.http import (
 )
 from api.models import XapiStatement
 from api.openapi import openapi_document as build_openapi
-from courses.assignment import DUE_FROM, AssignmentError, assign_course
 from courses.models import COURSE_STATUSES, Course
 from courses.service import today as current_day
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)
 http.setup_blueprint(bp)
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @bp.get("/openapi.json")
@@ -203,70 +200,13 @@ def list_assignments():  # type: ignore[no-untyped-def]
     return page_response(page, [queries.assignment_json(a, codes) for a in page.items])
 
 
-ASSIGNMENT_FIELDS = {"course", "department", "include_subtree", "due_date", "due_days",
-                     "due_from"}
-
-
 @bp.post("/assignments")
 @require_scope("assignments:write")
 def create_assignment():  # type: ignore[no-untyped-def]
-    body = json_body()
-    errors: list[dict[str, Any]] = []
-
-    def problem(field: str, message: str) -> None:
-        errors.append({"index": 0, "key": None, "field": field, "message": message})
-
-    if not isinstance(body, dict):
-        raise ApiError(422, "validation_failed", "the body must be an object")
-    for name in sorted(set(body) - ASSIGNMENT_FIELDS):
-        problem(name, "unknown field")
-    course = department = due_date = None
-    slug = body.get("course")
-    if not isinstance(slug, str) or "\x00" in slug or not slug:
-        problem("course", "required: a course slug")
-    else:
-        course = db.session.scalar(select(Course).where(Course.slug == slug[:100]))
-        if course is None or len(slug) > 100:
-            problem("course", f"unknown course '{slug[:100]}'")
-    code = body.get("department")
-    if code is not None:
-        if not isinstance(code, str) or "\x00" in code or len(code) > 64:
-            problem("department", "must be a department code or null")
-        else:
-            department = accounts.get_department_by_code(code)
-            if department is None:
-                problem("department", f"unknown code '{code}'")
-    include_subtree = body.get("include_subtree", True)
-    if not isinstance(include_subtree, bool):
-        problem("include_subtree", "must be true or false")
-    raw_due = body.get("due_date")
-    if raw_due is not None:
-        try:
-            if not (isinstance(raw_due, str) and ISO_DATE.fullmatch(raw_due)):
-                raise ValueError
-            due_date = date.fromisoformat(raw_due)
-        except ValueError:
-            problem("due_date", "must be a date, YYYY-MM-DD")
-    due_days = body.get("due_days")
-    if isinstance(due_days, float) and due_days.is_integer():
-        due_days = int(due_days)  # JSON has one number type: 14.0 is 14
-    if due_days is not None and (isinstance(due_days, bool) or not isinstance(due_days, int)
-                                 or not 0 <= due_days <= 3650):
-        problem("due_days", "must be a whole number from 0 to 3650")
-    due_from = body.get("due_from", "hire")
-    if due_from not in DUE_FROM:
-        problem("due_from", f"must be one of {', '.join(DUE_FROM)}")
-    if errors:
-        raise ApiError(422, "validation_failed", "the assignment was not created", errors)
     try:
-        assignment, created = assign_course(course, department,
-                                            include_subtree=include_subtree,
-                                            due_date=due_date, due_days=due_days,
-                                            due_from=due_from)
-    except AssignmentError as error:
-        raise ApiError(422, "validation_failed", str(error),
-                       [{"index": 0, "key": None, "field": "due_date", "message": str(error)}]
-                       ) from None
+        assignment, created = assignments.create_assignment(json_body())
+    except service.BulkError as error:
+        raise ApiError(422, "validation_failed", str(error), error.errors) from None
     response = jsonify({"assignment": queries.assignment_json(assignment,
                                                               queries.department_codes()),
                         "enrollments_created": created})

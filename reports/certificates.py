@@ -18,6 +18,7 @@ from accounts.models import Department, User
 from courses.models import Course, Enrollment
 from courses.service import utcnow
 from extensions import db
+from reports import service
 from reports.models import Certificate
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper survives.
@@ -101,3 +102,13 @@ def completed_enrollments(user: User) -> list[tuple[Enrollment, Course]]:
         select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
         .where(Enrollment.user_id == user.id, Enrollment.completed_at.is_not(None))
         .order_by(Enrollment.completed_at.desc())))
+
+
+def visible_to(viewer: User, enrollment: Enrollment) -> bool:
+    """The learner themself, or HR / a head whose report scope covers the learner."""
+    if enrollment.user_id == viewer.id:
+        return True
+    tree = service.department_tree()
+    scope = service.scope_for(viewer, tree)
+    owner = db.session.get(User, enrollment.user_id)
+    return scope is not None and owner is not None and scope.can_see(owner.department_id)

@@ -115,6 +115,22 @@ def _first_attempts() -> list[Any]:
             Response.fraction.is_not(None)]
 
 
+@dataclass
+class ConceptView:
+    questions: list[Question]
+    overall: dict[int, dict[str, float]]  # over everyone the viewer may see
+    here: dict[int, dict[str, float]]  # within the chosen department, when one is
+
+
+def concept_view(scope: Scope, tree: Tree, tag: str, root_id: int | None) -> ConceptView:
+    """The questions carrying a concept tag, with their figures in the viewer's scope."""
+    questions = questions_tagged(tag)
+    ids = [q.id for q in questions]
+    visible = None if scope.everything else sorted(scope.allowed)
+    here = question_figures(ids, tree.subtree(root_id)) if root_id is not None else {}
+    return ConceptView(questions, question_figures(ids, visible), here)
+
+
 def question_figures(question_ids: list[int], departments: list[int] | None = None
                      ) -> dict[int, dict[str, float]]:
     """Sums per question over first attempts, enough for facility and a Pearson r."""

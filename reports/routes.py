@@ -112,6 +112,14 @@ def invalid_filters(error: InvalidFilters):  # type: ignore[no-untyped-def]
     return render_template("reports/invalid_filters.html", form=error.form), 400
 
 
+def _root_department(scope: Scope, tree: Tree) -> int | None:
+    """?department= for the mastery pages: one the viewer may see, else 403."""
+    root = request.args.get("department", type=int)
+    if root is not None and (root not in tree.nodes or not scope.can_see(root)):
+        abort(403)
+    return root
+
+
 def _expanded(tree: Tree) -> set[int] | None:
     raw = request.args.get("open")
     if raw is None:
@@ -211,9 +219,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def concepts():  # type: ignore[no-untyped-def]
     scope, tree = _scope(trainers=True)
-    root = request.args.get("department", type=int)
-    if root is not None and (root not in tree.nodes or not scope.can_see(root)):
-        abort(403)
+    root = _root_department(scope, tree)
     return render_template("reports/concepts.html", heat=mastery.heatmap(scope, tree, root),
                            scope=scope, root=tree.nodes.get(root) if root else None,
                            choices=_department_choices(scope, tree))
@@ -223,23 +229,11 @@ def concepts():  # type: ignore[no-untyped-def]
 @login_required
 def concept(tag: str):  # type: ignore[no-untyped-def]
     scope, tree = _scope(trainers=True)
-    root = request.args.get("department", type=int)
-    if root is not None and (root not in tree.nodes or not scope.can_see(root)):
-        abort(403)
-    questions = mastery.questions_tagged(tag)
-    ids = [q.id for q in questions]
-    if root is not None:
-        departments = tree.subtree(root)
-    elif scope.everything:
-        departments = None
-    else:
-        departments = sorted(scope.allowed)
-    overall = mastery.question_figures(ids, None if scope.everything else departments)
-    here = mastery.question_figures(ids, departments) if root is not None else {}
-    threshold = service.privacy_threshold()
-    return render_template("reports/concept.html", tag=tag, questions=questions, scope=scope,
-                           overall=overall, here=here, root=tree.nodes.get(root) if root else None,
-                           threshold=threshold)
+    root = _root_department(scope, tree)
+    view = mastery.concept_view(scope, tree, tag, root)
+    return render_template("reports/concept.html", tag=tag, scope=scope, view=view,
+                           root=tree.nodes.get(root) if root else None,
+                           threshold=service.privacy_threshold())
 
 
 @bp.get("/reports/quizzes")
@@ -304,21 +298,13 @@ def certificate(enrollment_id: int):  # type: ignore[no-untyped-def]
     enrollment = db.session.get(Enrollment, enrollment_id)
     # One answer, 404, for "no such certificate" and "not yours to see": a 403 would
     # tell a curious colleague who has finished which course.
-    if enrollment is None or enrollment.completed_at is None or not _may_see(enrollment):
+    if (enrollment is None or enrollment.completed_at is None
+            or not certificates.visible_to(current_user, enrollment)):
         abort(404)
     issued = certificates.certificate_for(enrollment)
     return render_template("reports/certificate.html", cert=certificates.view(issued),
                            verify_url=url_for("reports.verify", code=issued.code,
                                               _external=True))
-
-
-def _may_see(enrollment: Enrollment) -> bool:
-    if enrollment.user_id == current_user.id:
-        return True
-    tree = service.department_tree()
-    scope = service.scope_for(current_user, tree)
-    owner = db.session.get(User, enrollment.user_id)
-    return scope is not None and scope.can_see(owner.department_id)
 
 
 @bp.get("/verify")
