@@ -24,6 +24,7 @@ from extensions import db
 from quizzes import service as quizzes
 from quizzes.models import Attempt
 from quizzes.types import get_type
+from quizzes.types.essay import WEAK_ESSAY
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛",
@@ -73,8 +74,9 @@ def _grade_essays(rng: random.Random, report: ActivityReport) -> None:
         return
     for response in quizzes.grading_queue():
         if rng.random() < 0.67:
-            quizzes.grade_response(response, rng.choice([0.5, 0.75, 1.0]),
-                                   "具体，有跟进。", trainer)
+            weak = response.answer == WEAK_ESSAY
+            quizzes.grade_response(response, rng.choice([0.0, 0.25] if weak else [0.75, 1.0]),
+                                   "太笼统，没有跟进。" if weak else "具体，有跟进。", trainer)
             report.essays_graded += 1
 
 

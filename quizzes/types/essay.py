@@ -7,6 +7,7 @@ warn about them.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -38,9 +39,10 @@ def word_count(text: str) -> int:
     return len(WORD_RE.findall(text))
 
 
-# What a learner might write, for the demo company's attempts (a trainer grades it).
+# What learners might write, for the demo company's attempts (a trainer grades them).
 SAMPLE_ESSAY = ("我每周把销售数据交给财务部。交接前两天我会提醒对方，交接时当面核对数字，"
                 "交完后第二天再确认他们是否用得上。")
+WEAK_ESSAY = "我把表格发到群里，对方应该会看。"
 
 
 class EssayForm(QuestionDataForm):
@@ -103,6 +105,9 @@ class Essay(QuestionType):
 
     def right_answer(self, data: Mapping[str, Any]) -> str:
         return SAMPLE_ESSAY
+
+    def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> str:
+        return WEAK_ESSAY
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None
