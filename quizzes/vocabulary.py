@@ -8,6 +8,7 @@ itself. The file is reread when it changes, so a deploy of new content needs no 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,19 @@ def _labels_of(entries: Any) -> dict[str, Label]:
             for tag, entry in entries.items() if isinstance(entry, dict)}
 
 
+def _labels() -> dict[str, dict[str, Label]]:
+    return load_labels(Path(current_app.config["CONTENT_DIR"]) / "concepts.yml")
+
+
+def in_course_order(tags: Iterable[str], kind: str = "concepts") -> list[str]:
+    """Tags in the order the file lists them (the courses' order), unknown ones last."""
+    known = list(_labels()[kind])
+    return sorted(tags, key=lambda tag: (known.index(tag) if tag in known else len(known), tag))
+
+
 def tag_label(tag: str, kind: str = "concepts") -> str:
     """The label in the page's language (Chinese or English), else the tag itself."""
-    path = Path(current_app.config["CONTENT_DIR"]) / "concepts.yml"
-    label = load_labels(path)[kind].get(tag)
+    label = _labels()[kind].get(tag)
     if label is None:
         return tag
     locale = get_locale()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from extensions import db
 from quizzes.models import Attempt, Question, QuestionRevision, Quiz, Response
+from quizzes.vocabulary import in_course_order
 from reports.models import ConceptRollup
 from reports.service import Scope, Tree, privacy_threshold
 
@@ -93,7 +94,7 @@ def heatmap(scope: Scope, tree: Tree, root_id: int | None = None) -> Heatmap:
         rows.append(HeatRow(department_id, tree.nodes[department_id].name, depth, concepts,
                             wrong[:MISCONCEPTIONS_SHOWN], learners,
                             not scope.unmasked and learners < threshold))
-    return Heatmap(sorted(tags), rows, threshold)
+    return Heatmap(in_course_order(tags), rows, threshold)
 
 
 # --- per question: facility, discrimination, distractors ----------------------------------

@@ -6,11 +6,12 @@ import os
 
 from flask_babel import force_locale
 
-from quizzes.vocabulary import tag_label
+from quizzes.vocabulary import in_course_order, tag_label
 
 VOCABULARY = """
 concepts:
   relay-baton: {zh: 接力棒原理, en: The relay baton, description: Run past the line.}
+  lead-time: {zh: 给提前量, en: Lead time}
 misconceptions:
   passes-the-blame: {zh: 推卸责任, en: Passes the blame}
 """
@@ -26,6 +27,8 @@ def test_labels_follow_the_language_and_unknown_tags_show_as_themselves(app, tmp
             assert tag_label("made-up-in-the-editor") == "made-up-in-the-editor"
         with force_locale("en"):
             assert tag_label("relay-baton") == "The relay baton"
+        assert in_course_order(["zz-new", "lead-time", "relay-baton"]) == [
+            "relay-baton", "lead-time", "zz-new"]
 
 
 def test_an_edited_file_is_reread_and_a_broken_one_shows_tags(app, tmp_path):
