@@ -108,3 +108,14 @@ def render(jinja_env: jinja2.Environment):
         return html, Form(html)
 
     return _render
+
+
+@pytest.fixture
+def page(jinja_env):  # type: ignore[no-untyped-def]
+    """Render a question-data form's partial and parse it (see type_form_samples.Page)."""
+    from tests.quizzes.type_form_samples import Page
+
+    def _page(dform):  # type: ignore[no-untyped-def]
+        return Page(jinja_env.get_template(dform.template).render(dform=dform))
+
+    return _page
