@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import smtplib
+import socket
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from babel.messages.mofile import read_mo
 from sqlalchemy import func, select
 
@@ -69,46 +74,53 @@ def test_completed_and_inactive_learners_get_nothing(app, headed):
     assert ("learner", "ann@example.com") in messages()  # sec is still open
 
 
-class FakeSMTP:
-    sent: list = []
+class Inbox:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
 
-    def __init__(self, host, port, timeout=None):  # type: ignore[no-untyped-def]
-        self.host, self.port = host, port
+    def __init__(self) -> None:
+        self.received: list[EmailMessage] = []
+        self.refuse = False
 
-    def send_message(self, message):  # type: ignore[no-untyped-def]
-        FakeSMTP.sent.append(message)
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.refuse:
+            return "451 try again later"
+        self.received.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
 
-    def quit(self):  # type: ignore[no-untyped-def]
-        pass
+
+@pytest.fixture
+def smtp(app):  # type: ignore[no-untyped-def]
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (aiosmtpd's ready check cannot use 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                      MAIL_FROM="relay@example.com")
+    yield inbox
+    controller.stop()
 
 
-def test_with_smtp_messages_are_sent_once(app, headed, monkeypatch):
-    FakeSMTP.sent = []
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.example.com", MAIL_FROM="relay@example.com")
+def test_with_smtp_messages_are_sent_once(app, headed, smtp):
     report = send_reminders(headed.T, within_days=0)
     assert report.sent == 6 and report.held == 0
-    assert sorted(m["To"] for m in FakeSMTP.sent) == sorted(
+    assert sorted(m["To"] for m in smtp.received) == sorted(
         f"{n}@example.com" for n in ("ann", "bob", "cat", "dan", "eve", "head"))
-    assert all(m["From"] == "relay@example.com" for m in FakeSMTP.sent)
+    assert all(m["From"] == "relay@example.com" for m in smtp.received)
     assert all(m.sent_at is not None for m in messages().values())
     send_reminders(headed.T, within_days=0)
-    assert len(FakeSMTP.sent) == 6
+    assert len(smtp.received) == 6
 
 
-def test_a_failed_send_is_retried_next_run(app, headed, monkeypatch):
-    class Broken(FakeSMTP):
-        def send_message(self, message):  # type: ignore[no-untyped-def]
-            raise smtplib.SMTPException("down")
-
-    monkeypatch.setattr(smtplib, "SMTP", Broken)
-    app.config.update(MAIL_SERVER="smtp.example.com")
+def test_a_refused_send_is_retried_next_run(app, headed, smtp):
+    smtp.refuse = True
     with pytest.raises(smtplib.SMTPException):
         send_reminders(headed.T, within_days=0)
-    assert messages() == {}
-    FakeSMTP.sent = []
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    assert messages() == {} and smtp.received == []
+    smtp.refuse = False
     assert send_reminders(headed.T, within_days=0).sent == 6
+    assert len(smtp.received) == 6
 
 
 def test_learners_read_their_own_language(app, headed):
