@@ -127,9 +127,15 @@ def course_progress(user: User, course: Course) -> CourseProgress:
 
 
 def my_onboarding(user: User) -> list[CourseProgress]:
-    """The learner's enrolled courses: unfinished first, soonest due first."""
+    """The learner's enrolled courses: unfinished first, soonest due first.
+
+    An archived course drops out unless the learner completed it (their record and
+    certificate stay); a withdrawn course is no longer something to do.
+    """
     enrollments = db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id)
+        select(Enrollment).join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user.id,
+               (Course.status == "published") | Enrollment.completed_at.is_not(None))
     ).all()
     progress = [course_progress(user, e.course) for e in enrollments]
     return sorted(progress, key=lambda p: (p.completed, p.enrollment.due_date or date.max,

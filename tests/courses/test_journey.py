@@ -74,3 +74,19 @@ def test_unknown_course_or_item_is_404(client, auth, make):
     auth.login("x@example.com")
     assert client.get("/courses/nope").status_code == 404
     assert client.get(f"/courses/real/lessons/{other.items[0].id}").status_code == 404
+
+
+def test_archived_courses_leave_home_unless_completed(client, auth, make):
+    team = make.department("ops")
+    done, open_ = make.course("done-then-archived", lessons=1), make.course("withdrawn")
+    assign_course(done, team, due_days=7)
+    assign_course(open_, team, due_days=7)
+    make.user("a@example.com", department=team)
+    auth.login("a@example.com")
+    client.post(f"/courses/done-then-archived/lessons/{done.items[0].id}/read")
+    done.status = open_.status = "archived"
+    db.session.commit()
+    home = client.get("/home").get_data(as_text=True)
+    assert "Course withdrawn" not in home  # nothing left to do there
+    assert "Course done-then-archived" in home and "Certificate" in home  # the record stays
+    assert 'href="/courses/done-then-archived"' not in home  # no link to a page that 404s
