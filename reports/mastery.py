@@ -222,11 +222,13 @@ def distractors(revision: QuestionRevision, counts: list[tuple[Any, int]]
             for value, count in ranked if value is not None][:10]
 
 
-def item_analysis(quiz: Quiz) -> list[QuestionStats]:
-    every = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)
-                               .options(selectinload(Question.current))
-                               .order_by(Question.position)).all()
-    questions = [q for q in every if q.current is not None]
+def item_analysis(quiz: Quiz, only: Question | None = None) -> list[QuestionStats]:
+    """Facility, discrimination and distractor counts per published question (or one)."""
+    query = (select(Question).where(Question.quiz_id == quiz.id)
+             .options(selectinload(Question.current)).order_by(Question.position))
+    if only is not None:
+        query = query.where(Question.id == only.id)
+    questions = [q for q in db.session.scalars(query) if q.current is not None]
     figures = question_figures([q.id for q in questions])
     counts = answer_counts([q.current_revision_id for q in questions])
     stats = []

@@ -35,6 +35,7 @@ from reports.service import Filters, ReportAccessError, Scope, Tree
 
 bp = Blueprint("reports", __name__)
 OUTBOX_PAGE = 50
+ANSWERS_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -258,12 +259,12 @@ def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
     item = db.session.get(Question, question_id)
     if item is None or item.quiz_id != quiz.id:
         abort(404)
-    stats = next(s for s in mastery.item_analysis(quiz) if s.question.id == item.id) \
-        if item.current else None
+    stats = next(iter(mastery.item_analysis(quiz, only=item)), None)
     page = page_arg()
-    answers, total = mastery.individual_answers(item, service.department_tree(), page)
+    answers, total = mastery.individual_answers(item, service.department_tree(), page,
+                                                ANSWERS_PAGE)
     return render_template("reports/question.html", quiz=quiz, question=item, stats=stats,
-                           answers=answers, total=total, page=page, per_page=50)
+                           answers=answers, total=total, page=page, per_page=ANSWERS_PAGE)
 
 
 @bp.get("/reports/attempts/<int:attempt_id>")
