@@ -15,6 +15,7 @@ from datetime import date
 
 from accounts.models import ROLES, Department
 from accounts.service import add_user, get_department_by_code, get_user_by_email, move_user
+from audit import service as audit
 from extensions import db
 
 COLUMNS = ("email", "name", "department", "hire_date", "roles")
@@ -112,11 +113,15 @@ def apply_row(row: RosterRow, result: RosterResult) -> None:
     """Create or update the user (no commit); a changed department is a transfer."""
     user = get_user_by_email(row.email)
     if user is None:
-        add_user(row.email, row.name, roles=row.roles, department=row.department,
-                 hire_date=row.hire_date)
+        user = add_user(row.email, row.name, roles=row.roles, department=row.department,
+                        hire_date=row.hire_date)
+        if set(row.roles) != {"learner"}:
+            audit.record(None, "roles", "user", user.id, f"{user.email}: created as {user.roles}")
         result.created.append(row.email)
         return
     new_roles = " ".join(sorted(set(row.roles)))
+    if new_roles != " ".join(sorted(user.role_set)):
+        audit.record(None, "roles", "user", user.id, f"{user.email}: {user.roles} -> {new_roles}")
     changed = (user.name, user.hire_date, user.roles, user.department_id) != (
         row.name, row.hire_date, new_roles, row.department.id)
     user.name, user.hire_date, user.roles = row.name, row.hire_date, new_roles

@@ -160,7 +160,9 @@ def grading_queue():  # type: ignore[no-untyped-def]
 @bp.post("/grading/<int:response_id>")
 @roles_required("trainer", "admin")
 def grade(response_id: int):  # type: ignore[no-untyped-def]
-    response = db.session.get(Response, response_id) or abort(404)
+    response = db.session.get(Response, response_id)
+    if response is None or not service.gradable(response):
+        abort(404)
     form = GradeForm()
     points = response.revision.points
     if form.validate_on_submit() and float(form.points.data) <= points:
@@ -183,7 +185,7 @@ def overrides(slug: str):  # type: ignore[no-untyped-def]
             form.email.errors.append(_("No user with this email."))
         else:
             service.set_override(quiz, learner, form.extra_minutes.data,
-                                 form.extra_attempts.data)
+                                 form.extra_attempts.data, actor=current_user)
             flash(_("Override saved."), "success")
             return redirect(url_for("quizzes.overrides", slug=slug))
     return render_template("quizzes/overrides.html", quiz=quiz, form=form,

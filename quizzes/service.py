@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
+from audit.service import record
 from courses import service as courses
 from extensions import db
 from quizzes.attempts import build_layout
@@ -259,8 +260,16 @@ def band_feedback(quiz: Quiz, score: float | None) -> str:
     return ""
 
 
+def gradable(response: Response) -> bool:
+    """Only essays in submitted attempts are graded by hand (again, to correct a grade);
+    an automatic grade or an attempt still being taken is never touched."""
+    return response.revision.type_id == "essay" and response.attempt.state == "finished"
+
+
 def grade_response(response: Response, fraction: float, feedback: str, grader: User) -> Attempt:
     """A trainer's hand grade for an essay; the attempt's score follows when none are left."""
+    if not gradable(response):
+        raise AttemptError("only essays in submitted attempts are graded by hand")
     if not 0 <= fraction <= 1:
         raise AttemptError("the grade must be between 0 and the question's points")
     response.fraction, response.feedback = fraction, feedback
@@ -268,6 +277,9 @@ def grade_response(response: Response, fraction: float, feedback: str, grader: U
     attempt = response.attempt
     regrade_attempt(attempt)
     _record_final_grade(attempt)
+    record(grader.id, "grade", "response", response.id,
+           f"{fraction * response.revision.points:g} of {response.revision.points:g} points, "
+           f"attempt {attempt.id}")
     db.session.commit()
     return attempt
 
@@ -277,12 +289,15 @@ def grading_queue() -> list[Response]:
         Response.needs_grading, Attempt.state == "finished").order_by(Attempt.submitted_at)))
 
 
-def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int) -> QuizOverride:
+def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int,
+                 actor: User | None = None) -> QuizOverride:
     if extra_minutes < 0 or extra_attempts < 0:
         raise AttemptError("extra time and attempts cannot be negative")
     override = get_override(quiz, user) or QuizOverride(quiz_id=quiz.id, user_id=user.id)
     override.extra_minutes, override.extra_attempts = extra_minutes, extra_attempts
     db.session.add(override)
+    record(actor.id if actor else None, "override", "quiz", quiz.id,
+           f"{user.email}: +{extra_minutes} min, +{extra_attempts} attempt(s)")
     db.session.commit()
     return override
 

@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
 from accounts.models import User
+from audit.models import AuditEntry
 from accounts.roster import RosterError, import_roster
 from courses.assignment import assign_course
 from courses.models import Enrollment
@@ -72,3 +73,12 @@ def test_roster_cli_reports_lines_and_exit_code(runner, make, tmp_path):
     path.write_text(HEADER + "a@x.com,A,sales,,\n", encoding="utf-8")
     result = runner.invoke(args=["accounts", "import", str(path)])
     assert result.exit_code == 0 and "created 1" in result.output
+
+
+def test_role_changes_are_audited(make):
+    make.department("sales")
+    import_roster(HEADER + "a@x.com,Ann,sales,,learner\nc@x.com,Cy,sales,,hr\n")
+    import_roster(HEADER + "a@x.com,Ann,sales,,trainer learner\nc@x.com,Cy,sales,,hr\n")
+    entries = [e.summary for e in db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "roles").order_by(AuditEntry.id))]
+    assert entries == ["c@x.com: created as hr", "a@x.com: learner -> learner trainer"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from audit.models import AuditEntry
 from extensions import db
 from quizzes import service
 from quizzes.content import get_quiz_by_slug
@@ -136,11 +137,20 @@ def test_essay_waits_for_a_trainer_then_counts(app, make, auth, client):
     queue = trainer.get("/grading").get_data(as_text=True)
     assert "I pass the order sheet to finance." in queue
     response_id = next(r.id for r in attempt.responses if r.revision.type_id == "essay")
+    choice_id = next(r.id for r in attempt.responses if r.revision.type_id != "essay")
+    # An automatic grade is never changed by hand, nor is an attempt still being taken.
+    assert trainer.post(f"/grading/{choice_id}", data={"points": "1"}).status_code == 404
     trainer.post(f"/grading/{response_id}", data={"points": "2", "feedback": "Clear."})
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt_id)
     assert not attempt.pending and attempt.score == pytest.approx(2 / 3) and attempt.passed
     assert db.session.scalar(select(QuizGrade)).passed
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "grade"))
+    assert entry.target_id == response_id and "2 of 2 points" in entry.summary
+    second = int(client.post("/quizzes/eq/start").headers["Location"].rsplit("/", 1)[1])
+    open_essay = next(r.id for r in db.session.get(Attempt, second).responses
+                      if r.revision.type_id == "essay")
+    assert trainer.post(f"/grading/{open_essay}", data={"points": "2"}).status_code == 404
 
 
 def test_two_concurrent_submits_produce_one_grade(app, setup, client):
@@ -185,3 +195,5 @@ def test_trainer_sets_an_override_in_the_browser_form(app, make, client, auth):
                                                "extra_attempts": "2"})
     status = service.quiz_status(learner, get_quiz_by_slug("q"))
     assert status.allowed == 3
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "override"))
+    assert "l@example.com: +30 min, +2 attempt(s)" in entry.summary and entry.actor_id
