@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
 from accounts.models import User
-from audit.models import AuditEntry
 from accounts.roster import RosterError, import_roster
+from audit.models import AuditEntry
 from courses.assignment import assign_course
 from courses.models import Enrollment
 from extensions import db
