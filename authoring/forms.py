@@ -15,7 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-SLUG_RULE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and dashes."))
+from courses.models import SLUG
+
+SLUG_RULE = Regexp(SLUG.pattern, message=_l("Lower-case letters, digits and dashes."))
 
 
 class CourseForm(FlaskForm):

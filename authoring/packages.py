@@ -96,7 +96,10 @@ def _unpack(data: bytes, target: Path) -> None:
             problems.append(f"{member.filename}: unsafe path in package")
     if problems:
         raise ContentError(problems)
-    archive.extractall(target)
+    try:
+        archive.extractall(target)
+    except (zipfile.BadZipFile, OSError) as error:  # a damaged member, e.g. a bad CRC
+        raise ContentError([f"package: {error}"]) from None
 
 
 def import_package(data: bytes, actor_id: int | None, dry_run: bool) -> ImportReport:

@@ -8,7 +8,6 @@ second trainer's save never overwrites the first one's work.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,12 +19,17 @@ from courses.content import (
     latest_lesson_revision,
     publish_lesson_revision,
 )
-from courses.models import COURSE_STATUSES, Course, Lesson, LessonRevision, OutlineItem
+from courses.models import (
+    COURSE_STATUSES,
+    SLUG,
+    Course,
+    Lesson,
+    LessonRevision,
+    OutlineItem,
+)
 from extensions import db
 from quizzes.models import Question, Quiz
 from quizzes.settings import validate_settings
-
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 class AuthoringError(ValueError):

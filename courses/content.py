@@ -12,14 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from courses.models import Course, Lesson, LessonRevision, OutlineItem
+from courses.models import SLUG, TITLE_MAX, Course, Lesson, LessonRevision, OutlineItem
 from courses.rendering import reading_minutes, render_markdown
 from courses.yamlfile import YamlError, line_of, load_yaml
 from extensions import db
 from quizzes.content import QuizSource, apply_quiz, get_quiz_by_slug, parse_quiz_file
 from quizzes.models import Quiz
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -96,11 +95,24 @@ def load_content(root: Path) -> list[CourseSource]:
     return sources
 
 
+def read_text(path: Path, name: str, errors: list[str]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        errors.append(f"{name}: not UTF-8 text (byte {error.start})")
+    except OSError as error:
+        errors.append(f"{name}: cannot be read ({error.strerror})")
+    return None
+
+
 def load_course(folder: Path, errors: list[str]) -> CourseSource | None:
     name = f"{folder.name}/course.yml"
     before = len(errors)
+    text = read_text(folder / "course.yml", name, errors)
+    if text is None:
+        return None
     try:
-        raw = load_yaml((folder / "course.yml").read_text(encoding="utf-8"))
+        raw = load_yaml(text)
     except YamlError as error:
         errors.append(f"{name}: {error}")
         return None
@@ -112,9 +124,15 @@ def load_course(folder: Path, errors: list[str]) -> CourseSource | None:
     for key in ("title", "summary"):
         if not (isinstance(raw.get(key), str) and raw[key].strip()):
             errors.append(f"{name}: line {raw.line}: {key}: required")
+    for key in ("title", "title_en"):
+        if isinstance(raw.get(key), str) and len(raw[key].strip()) > TITLE_MAX:
+            errors.append(f"{name}: line {raw.line}: {key}: at most {TITLE_MAX} characters")
+    if len(folder.name) > 100:
+        errors.append(f"{name}: the folder name (the slug) has more than 100 characters")
     minutes = raw.get("estimated_minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-        errors.append(f"{name}: line {raw.line}: estimated_minutes: a whole number above 0")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 10_000:
+        errors.append(f"{name}: line {raw.line}: estimated_minutes: a whole number from 1 "
+                      "to 10000")
     items = _load_outline(folder, raw, errors)
     if len(errors) > before:
         return None
@@ -141,7 +159,12 @@ def _load_outline(folder: Path, raw: dict, errors: list[str]) -> list[ItemSource
             errors.append(f"{name}: line {line}: {kind} file '{entry[kind]}' not found")
             continue
         relative = f"{folder.name}/{entry[kind]}"
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, relative, errors)
+        if text is None:
+            continue
+        if not isinstance(entry.get("required", True), bool):
+            errors.append(f"{name}: line {line}: required: true or false")
+            continue
         if kind == "lesson":
             target, problems = parse_lesson(text, relative)
         else:
@@ -171,13 +194,18 @@ def parse_lesson(text: str, filename: str) -> tuple[LessonSource | None, list[st
         errors.append(f"{filename}: line 2: slug: required, lower-case letters, digits, dashes")
     if not (isinstance(meta.get("title"), str) and meta["title"].strip()):
         errors.append(f"{filename}: line 2: title: required")
+    elif len(meta["title"].strip()) > TITLE_MAX:
+        errors.append(f"{filename}: line 2: title: at most {TITLE_MAX} characters")
+    if "minutes" in meta and not (isinstance(meta["minutes"], int)
+                                  and not isinstance(meta["minutes"], bool)
+                                  and 0 < meta["minutes"] <= 600):
+        errors.append(f"{filename}: line 2: minutes: a whole number from 1 to 600")
     body = text[match.end():].strip()
     if not body:
         errors.append(f"{filename}: line {text[:match.end()].count(chr(10)) + 1}: lesson is empty")
     if errors:
         return None, errors
-    minutes = meta.get("minutes")
-    minutes = minutes if isinstance(minutes, int) and minutes > 0 else reading_minutes(body)
+    minutes = meta.get("minutes") or reading_minutes(body)
     return LessonSource(meta["slug"], meta["title"].strip(), body, minutes), []
 
 
@@ -205,11 +233,14 @@ def _apply_item(course: Course, target: LessonSource | QuizSource,
                 report: ImportReport) -> Lesson | Quiz:
     if isinstance(target, QuizSource):
         quiz = get_quiz_by_slug(target.slug)
+        if quiz is not None and quiz.course_id != course.id:
+            # Quiz slugs are global: taking one over would move other learners' attempts.
+            raise ContentError([f"{course.slug}: quiz slug '{target.slug}' already belongs "
+                                "to another course; choose another slug"])
         if quiz is None:
             quiz = Quiz(course=course, slug=target.slug, title=target.title, settings={})
             db.session.add(quiz)
             db.session.flush()
-        quiz.course_id = course.id
         report.questions_revised += apply_quiz(quiz, target)
         return quiz
     lesson = db.session.scalar(select(Lesson).where(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -18,6 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+
+# Slugs and keys: lower-case letters, digits and dashes, at most 100 (their columns).
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+TITLE_MAX = 200
 
 COURSE_STATUSES = ("draft", "published", "archived")
 

@@ -6,12 +6,12 @@ so validation, Markdown rendering and revision rules are the same for both.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
+from courses.models import SLUG, TITLE_MAX
 from courses.rendering import render_markdown
 from courses.yamlfile import YamlError, line_of, load_yaml
 from extensions import db
@@ -19,7 +19,7 @@ from quizzes.models import Question, QuestionRevision, Quiz, QuizCase
 from quizzes.settings import SettingsError, validate_settings
 from quizzes.types import QuestionDataError, UnknownQuestionType, get_type
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_POINTS = 1000
 QUESTION_FIELDS = {"key", "type", "prompt", "points", "tags", "feedback", "data", "title"}
 
 
@@ -72,6 +72,8 @@ def parse_quiz_file(text: str, filename: str) -> tuple[QuizSource | None, list[s
         fail(raw.line, "slug: required, lower-case letters, digits and dashes")
     if not (isinstance(title, str) and title.strip()):
         fail(raw.line, "title: required")
+    elif len(title.strip()) > TITLE_MAX:
+        fail(raw.line, f"title: at most {TITLE_MAX} characters")
     try:
         settings = validate_settings(raw.get("settings"))
     except SettingsError as error:
@@ -130,12 +132,16 @@ def question_from_dict(raw: dict[str, Any], case: CaseSource | None = None) -> Q
     if not (isinstance(prompt, str) and prompt.strip()):
         raise QuestionDataError("prompt", "required")
     points = raw.get("points", 1)
-    if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
-        raise QuestionDataError("points", "must be a positive number")
+    if (isinstance(points, bool) or not isinstance(points, int | float)
+            or not 0 < points <= MAX_POINTS):  # also refuses NaN and infinity
+        raise QuestionDataError("points", f"must be a number above 0, at most {MAX_POINTS}")
     tags = raw.get("tags") or []
     if not (isinstance(tags, list) and all(isinstance(t, str) and SLUG.match(t) for t in tags)):
         raise QuestionDataError("tags", "must be a list of kebab-case concept tags")
-    data = question_type.validate(dict(raw.get("data") or {}))
+    data = raw.get("data") or {}
+    if not isinstance(data, dict):
+        raise QuestionDataError("data", "must be a mapping of the type's fields")
+    data = question_type.validate(dict(data))
     return QuestionSource(raw["key"], question_type.type_id, prompt.strip(), data,
                           float(points), list(tags), str(raw.get("feedback") or ""), case)
 

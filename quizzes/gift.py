@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizzes.content import MAX_POINTS
 from quizzes.types import QuestionDataError, get_type
 
 # Escaped characters become private-use placeholders while parsing, so the
@@ -165,8 +166,9 @@ def parse_relay(chunk: Chunk) -> tuple[list[str], int | float, dict[str, Any]]:
         if not isinstance(meta, dict) or set(meta) - {"points", "tags", "data"}:
             raise BadQuestion(number, "relay comment holds only points, tags and data")
         points, tags, patch = meta.get("points", 1), meta.get("tags", []), meta.get("data", {})
-        if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
-            raise BadQuestion(number, "relay points must be a positive number")
+        if (isinstance(points, bool) or not isinstance(points, int | float)
+                or not 0 < points <= MAX_POINTS):  # also refuses NaN and infinity
+            raise BadQuestion(number, f"relay points must be above 0, at most {MAX_POINTS}")
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise BadQuestion(number, "relay tags must be a list of text")
         if not isinstance(patch, dict):

@@ -66,6 +66,21 @@ GOOD = {
     ({"pkg/a.md": None}, "lesson file 'a.md' not found"),
     ({"../../x": "evil"}, "../../x: unsafe path in package"),
     ({"/etc/x": "evil"}, "unsafe path"),
+    ({"pkg/a.md": b"---\nslug: a\ntitle: A\n---\n\xff\xfe"}, "pkg/a.md: not UTF-8 text"),
+    ({"pkg/course.yml": GOOD["pkg/course.yml"].replace("5", str(2**64))},
+     "estimated_minutes: a whole number from 1 to 10000"),
+    ({"pkg/a.md": "---\nslug: a\ntitle: A\nminutes: 99999999999999999999\n---\nBody\n"},
+     "minutes: a whole number from 1 to 600"),
+    ({"pkg/course.yml": GOOD["pkg/course.yml"] + "    required: 'no'\n"}, "required: true or"),
+    ({"pkg/course.yml": GOOD["pkg/course.yml"].replace("title: T", "title: " + "T" * 201)},
+     "title: at most 200 characters"),
+    ({"pkg/course.yml": GOOD["pkg/course.yml"] + "  - quiz: q.yml\n",
+      "pkg/q.yml": "slug: q\ntitle: Q\nquestions:\n  - key: k\n    type: true_false\n"
+                   "    prompt: P\n    data: [1, 2]\n"}, "data: must be a mapping"),
+    ({"pkg/course.yml": GOOD["pkg/course.yml"] + "  - quiz: q.yml\n",
+      "pkg/q.yml": "slug: q\ntitle: Q\nquestions:\n  - key: k\n    type: true_false\n"
+                   "    prompt: P\n    points: .inf\n    data: {answer: true}\n"},
+     "points: must be a number above 0, at most 1000"),
 ])
 def test_broken_packages_are_rejected_whole(app, change, expected):
     files = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
@@ -73,6 +88,22 @@ def test_broken_packages_are_rejected_whole(app, change, expected):
         import_package(zip_of(files), None, dry_run=False)
     assert any(expected in line for line in caught.value.errors), caught.value.errors
     assert db.session.scalar(select(func.count(Course.id))) == 0
+
+
+def test_a_damaged_member_is_refused(app):
+    data = bytearray(zip_of(GOOD))
+    data[data.index(b"Body")] ^= 0xFF  # the stored bytes no longer match their CRC
+    with pytest.raises(ContentError, match="package: "):
+        import_package(bytes(data), None, dry_run=True)
+
+
+def test_a_package_cannot_take_over_another_courses_quiz(app):
+    import_content(CONTENT)
+    files = {**GOOD, "pkg/course.yml": GOOD["pkg/course.yml"] + "  - quiz: q.yml\n",
+             "pkg/q.yml": "slug: relay-handoff-final\ntitle: Q\nquestions:\n  - key: k\n"
+                          "    type: true_false\n    prompt: P\n    data: {answer: true}\n"}
+    with pytest.raises(ContentError, match="already belongs to another course"):
+        import_package(zip_of(files), None, dry_run=True)
 
 
 def test_not_a_zip_is_refused(app):

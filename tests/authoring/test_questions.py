@@ -109,3 +109,13 @@ def test_stale_settings_form_is_refused(make, as_trainer):
     assert stale.status_code == 409
     db.session.expire_all()
     assert get_quiz_by_slug("q").settings["pass_mark"] == 70
+
+
+def test_points_must_be_a_finite_number_in_range(make, as_trainer):
+    quiz_with_one_question(make)
+    for points in ("nan", "inf", "1e400", "0", "5000"):
+        response = as_trainer.post("/authoring/quizzes/q/questions/new/single_choice",
+                                   data={**NEW_CHOICE, "points": points})
+        assert response.status_code == 400, points
+        assert "at most 1000" in html.unescape(response.get_data(as_text=True)), points
+    assert db.session.scalar(select(Question).where(Question.key == "handoff-owner")) is None
