@@ -28,7 +28,16 @@ import courses
 import demo
 import quizzes
 import reports
-from extensions import babel, configure_sqlite, csrf, db, limiter, login_manager, migrate
+from extensions import (
+    IdConverter,
+    babel,
+    configure_sqlite,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from settings import load_settings
 
 FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo)
@@ -36,6 +45,7 @@ FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     load_settings(app, config)
     _bind_extensions(app)
     for package in FEATURE_PACKAGES:

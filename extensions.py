@@ -6,6 +6,7 @@ Every package imports its extensions from this module, never from app.py.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -17,6 +18,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.routing import IntegerConverter, Map
 
 # Alembic names constraints from this convention, identically on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -38,6 +40,18 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+# The largest id our integer columns hold (32-bit on PostgreSQL).
+MAX_ID = 2_147_483_647
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in every route: a number too big for an id is a 404, not an overflow
+    deep in the database driver."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -27,7 +27,7 @@ from courses.models import (
     LessonRevision,
     OutlineItem,
 )
-from extensions import db
+from extensions import MAX_ID, db
 from quizzes.models import Question, Quiz
 from quizzes.settings import validate_settings
 
@@ -172,6 +172,8 @@ def lesson_of(course: Course, lesson_id: int) -> Lesson | None:
 
 
 def lesson_revision(lesson: Lesson, number: int) -> LessonRevision | None:
+    if not 0 < number <= MAX_ID:  # from the address bar: beyond the column, none exists
+        return None
     return db.session.scalar(select(LessonRevision).where(
         LessonRevision.lesson_id == lesson.id, LessonRevision.revision == number))
 

@@ -74,6 +74,10 @@ def test_unknown_course_or_item_is_404(client, auth, make):
     auth.login("x@example.com")
     assert client.get("/courses/nope").status_code == 404
     assert client.get(f"/courses/real/lessons/{other.items[0].id}").status_code == 404
+    huge = 10**20  # beyond any id column: a 404 from the route, not a driver overflow
+    for path in (f"/courses/real/lessons/{huge}", f"/attempts/{huge}",
+                 f"/learners/{huge}/courses"):
+        assert client.get(path).status_code == 404, path
 
 
 def test_archived_courses_leave_home_unless_completed(client, auth, make):
