@@ -60,9 +60,9 @@ class QuizSettingsForm(FlaskForm):
     pass_mark = IntegerField(_l("Pass mark (%)"), validators=[InputRequired(),
                                                               NumberRange(min=0, max=100)])
     attempts_allowed = IntegerField(_l("Attempts allowed (empty: unlimited)"),
-                                    validators=[Optional(), NumberRange(min=1)])
+                                    validators=[Optional(), NumberRange(min=1, max=100)])
     time_limit_minutes = IntegerField(_l("Time limit in minutes (empty: none)"),
-                                      validators=[Optional(), NumberRange(min=1)])
+                                      validators=[Optional(), NumberRange(min=1, max=7 * 24 * 60)])
     deadline_action = SelectField(_l("At the time limit"), choices=[
         SelectChoice("submit", _l("Submit what was saved")),
         SelectChoice("grace", _l("Allow a grace period to submit"))])

@@ -12,6 +12,7 @@ silently dropped or changed.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -314,7 +315,11 @@ def parse_number(text: str, line: int) -> int | float:
     if not NUMBER_RE.fullmatch(text):
         raise BadQuestion(line, f"{text[:30]!r} is not a number")
     number = to_number(text)
-    if abs(number) == float("inf"):
+    try:
+        finite = math.isfinite(number)
+    except OverflowError:  # an integer literal with hundreds of digits
+        finite = False
+    if not finite:
         raise BadQuestion(line, f"{text[:30]!r} is too large")
     return number
 

@@ -37,8 +37,8 @@ def validate_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
         raise SettingsError(sorted(unknown)[0], "unknown setting")
     settings = {**DEFAULTS, **raw}
     _number(settings, "pass_mark", 0, 100)
-    _optional_int(settings, "attempts_allowed", 1)
-    _optional_int(settings, "time_limit_minutes", 1)
+    _optional_int(settings, "attempts_allowed", 1, 100)
+    _optional_int(settings, "time_limit_minutes", 1, 7 * 24 * 60)
     _number(settings, "grace_minutes", 0, 24 * 60)
     _choice(settings, "grading_method", GRADING_METHODS)
     _choice(settings, "review", REVIEW_MODES)
@@ -57,11 +57,11 @@ def _number(settings: dict[str, Any], key: str, low: float, high: float) -> None
         raise SettingsError(key, f"must be a number from {low} to {high}")
 
 
-def _optional_int(settings: dict[str, Any], key: str, low: int) -> None:
+def _optional_int(settings: dict[str, Any], key: str, low: int, high: int) -> None:
     value = settings[key]
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                              or value < low):
-        raise SettingsError(key, f"must be empty or a whole number of at least {low}")
+                              or not low <= value <= high):
+        raise SettingsError(key, f"must be empty or a whole number from {low} to {high}")
 
 
 def _choice(settings: dict[str, Any], key: str, choices: tuple[str, ...]) -> None:

@@ -165,7 +165,11 @@ def as_number(
 ) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise QuestionDataError(path, "must be a number")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond any float
+        finite = False
+    if not finite:
         raise QuestionDataError(path, "must be a finite number")
     if low is not None and value < low:
         bound = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"

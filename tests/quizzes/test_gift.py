@@ -71,6 +71,7 @@ def same(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...] = ROUND_T
         ('// [relay:{"colour": 1}]\nQ?{T}\n', 1, "holds only points, tags and data"),
         ('// [relay:{"points": 0}]\nQ?{T}\n', 1, "above 0, at most 1000"),
         ('// [relay:{"points": NaN}]\nQ?{T}\n', 1, "above 0, at most 1000"),
+        ("Q?{#" + "9" * 400 + "}\n", 1, "too large"),
         ('// [relay:{"points": Infinity}]\nQ?{T}\n', 1, "above 0, at most 1000"),
         ('// [relay:{"tags": "a"}]\nQ?{T}\n', 1, "tags must be a list"),
         ('// [relay:{"data": {"options.9.feedback": "x"}}]\nQ?{=a ~b}\n', 2, "unknown field"),
