@@ -113,6 +113,15 @@ class OutlineItem(db.Model):
         target = self.lesson or self.quiz
         return target.title if target else ""
 
+    @property
+    def published(self) -> bool:
+        """Learners see the step once it has something published: a lesson revision,
+        or a quiz question. A step a trainer has only just added stays out of sight."""
+        if self.lesson is not None:
+            return self.lesson.revision > 0
+        return self.quiz is not None and any(
+            q.current_revision_id is not None and not q.retired for q in self.quiz.questions)
+
 
 class Assignment(db.Model):
     """A course assigned to one department, its subtree, or everyone (department None)."""

@@ -99,7 +99,9 @@ def get_published_course(slug: str) -> Course | None:
 
 def get_item(course: Course, item_id: int) -> OutlineItem | None:
     item = db.session.get(OutlineItem, item_id)
-    return item if item is not None and item.course_id == course.id else None
+    if item is None or item.course_id != course.id or not item.published:
+        return None
+    return item
 
 
 def get_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -119,8 +121,13 @@ def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
     return {i.id for i in items if i.lesson_id in read or i.quiz_id in passed}
 
 
+def learner_items(course: Course) -> list[OutlineItem]:
+    """The outline as learners see it: published steps only."""
+    return [item for item in course.items if item.published]
+
+
 def course_progress(user: User, course: Course) -> CourseProgress:
-    items = list(course.items)
+    items = learner_items(course)
     done = done_item_ids(user.id, items)
     views = [ItemView(item, item.id in done) for item in items]
     return CourseProgress(course, get_enrollment(user, course), views)
@@ -190,7 +197,7 @@ def refresh_completion(user: User, course: Course) -> bool:
     enrollment.started_at = enrollment.started_at or utcnow()
     if enrollment.completed_at is not None:
         return False
-    required = [item for item in course.items if item.required]
+    required = [item for item in learner_items(course) if item.required]
     if required and len(done_item_ids(user.id, required)) == len(required):
         enrollment.completed_at = utcnow()
         enrollment.completed_department_id = user.department_id

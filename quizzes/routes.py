@@ -27,8 +27,10 @@ bp = Blueprint("quizzes", __name__)
 
 
 def _quiz_or_404(slug: str) -> Quiz:
+    """A quiz learners may take: a published step of a published course's outline."""
     quiz = get_quiz_by_slug(slug)
-    if quiz is None or quiz.course.status != "published":
+    if quiz is None or quiz.course.status != "published" or not any(
+            item.quiz_id == quiz.id and item.published for item in quiz.course.items):
         abort(404)
     return quiz
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from authoring import service
 from courses.models import Lesson, LessonRevision
 from courses.rendering import render_markdown
+from courses.service import get_enrollment
 from extensions import db
 from tests.authoring.conftest import login_as
 
@@ -136,3 +137,26 @@ def test_audit_log_records_authoring_and_is_for_admins(make, as_trainer, app):
     admin = login_as(app, make.user("a@example.com", roles=("admin",)))
     page = admin.get("/admin/audit").get_data(as_text=True)
     assert "lesson.save" in page and "trainer" in page
+
+
+def test_steps_added_to_a_published_course_stay_hidden_until_published(app, make, as_trainer):
+    course = make.course("live", lessons=1)
+    learner_user = make.user("l@example.com")
+    learner = login_as(app, learner_user)
+    for kind, slug in (("lesson", "fresh"), ("quiz", "fresh-quiz")):
+        db.session.expire_all()
+        version = service.get_course("live").version
+        as_trainer.post("/authoring/courses/live/items",
+                        data={"kind": kind, "slug": slug, "title": slug.title(),
+                              "version": version})
+    db.session.expire_all()
+    course = service.get_course("live")
+    new_lesson = course.items[1]
+    page = learner.get("/courses/live").get_data(as_text=True)
+    assert "Fresh" not in page  # neither the empty lesson nor the empty quiz
+    assert learner.get(f"/courses/live/lessons/{new_lesson.id}").status_code == 404
+    assert learner.get("/quizzes/fresh-quiz").status_code == 404
+    # reading the one published lesson still completes the course
+    learner.post(f"/courses/live/lessons/{course.items[0].id}/read")
+    db.session.expire_all()
+    assert get_enrollment(learner_user, course).completed_at is not None
