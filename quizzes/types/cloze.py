@@ -28,6 +28,7 @@ from quizzes.types.base import (
     as_text,
     check_keys,
     check_raw_keys,
+    display_order,
     join_feedback,
     parse_index,
     path_of,
@@ -91,6 +92,22 @@ def grade_gap(gap: Mapping[str, Any], value: Any) -> Grade:
     if value is not None and not isinstance(value, str):
         raise AnswerError(f"{value!r} is not text")
     return grade_text(gap["answers"], value)
+
+
+def gap_orders(gaps: Sequence[Mapping[str, Any]], option_order: list[int] | None
+               ) -> dict[int, list[int]]:
+    """Each drop-down gap's option indexes in display order.
+
+    The attempt stores one shuffled permutation over all drop-down options (numbered
+    gap after gap); each gap shows its own options in the order they appear in it.
+    """
+    choice = [(i, len(g["options"])) for i, g in enumerate(gaps) if g["kind"] == "choice"]
+    order = display_order(sum(count for _, count in choice), option_order)
+    orders, offset = {}, 0
+    for index, count in choice:
+        orders[index] = [n - offset for n in order if offset <= n < offset + count]
+        offset += count
+    return orders
 
 
 def gap_answer(gap: Mapping[str, Any]) -> str:
@@ -331,19 +348,24 @@ class Cloze(QuestionType):
         return [wrong_choice(gap["options"], rng) if gap["kind"] == "choice" else None
                 for gap in data["gaps"]]
 
+    def option_count(self, data: Mapping[str, Any]) -> int:
+        """All drop-down options of all gaps, numbered gap after gap."""
+        return sum(len(g["options"]) for g in data["gaps"] if g["kind"] == "choice")
+
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None
     ) -> dict[str, Any]:
         segments: list[dict[str, Any]] = []
         text, gaps, start = data["text"], data["gaps"], 0
+        orders = gap_orders(gaps, option_order)
         for match in GAP_RE.finditer(text):
             segments.append({"kind": "text", "text": text[start : match.start()]})
             index = int(match.group(1)) - 1
             segment = {"kind": gaps[index]["kind"], "gap": index, "number": index + 1}
             if gaps[index]["kind"] == "choice":
-                segment["options"] = [
-                    {"value": j, "text": o["text"]} for j, o in enumerate(gaps[index]["options"])
-                ]
+                options = gaps[index]["options"]
+                segment["options"] = [{"value": j, "text": options[j]["text"]}
+                                      for j in orders[index]]
             segments.append(segment)
             start = match.end()
         segments.append({"kind": "text", "text": text[start:]})

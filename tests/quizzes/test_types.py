@@ -269,9 +269,9 @@ def test_render_context_rejects_a_stale_option_order():
 
 @pytest.mark.parametrize(("type_id", "count"), [("single_choice", 2), ("multiple_response", 3),
                                                 ("matching", 3), ("ordering", 3), ("true_false", 0),
-                                                ("short_answer", 0), ("numerical", 0), ("cloze", 0),
+                                                ("short_answer", 0), ("numerical", 0), ("cloze", 2),
                                                 ("essay", 0)])  # fmt: skip
-def test_option_count(type_id, count):
+def test_option_count(type_id, count):  # cloze: its drop-down gaps' options
     qtype = get_type(type_id)
     assert qtype.option_count(qtype.validate(SAMPLES[type_id][0])) == count
 

@@ -277,3 +277,22 @@ def test_cloze_template_keeps_text_and_gaps_in_order(render):
     html, form = render("cloze", {"text": "A {{1}} B", "gaps": [SHORT]})
     assert html.index("A ") < html.index('name="q7-0"') < html.index(" B")
     assert form.controls[0]["aria-label"] == "Gap 1"
+
+
+def test_cloze_drop_downs_follow_the_attempts_shuffled_order():
+    qtype = get_type("cloze")
+    def options(*texts: str) -> list[dict]:
+        return [{"text": t, "correct": i == 0} for i, t in enumerate(texts)]
+
+    data = qtype.validate({"text": "{{1}} then {{2}} then {{3}}", "gaps": [
+        {"kind": "choice", "options": options("a0", "a1")},
+        {"kind": "short", "answers": [{"text": "x", "weight": 100}]},
+        {"kind": "choice", "options": options("c0", "c1", "c2")}]})
+    assert qtype.option_count(data) == 5  # 2 + 3, numbered gap after gap
+    segments = qtype.render_context(data, [4, 1, 2, 0, 3])["segments"]
+    shown = [[o["text"] for o in seg["options"]] for seg in segments if seg["kind"] == "choice"]
+    assert shown == [["a1", "a0"], ["c2", "c0", "c1"]]
+    values = [[o["value"] for o in seg["options"]] for seg in segments if seg["kind"] == "choice"]
+    assert values == [[1, 0], [2, 0, 1]]  # answers still name each gap's own option
+    with pytest.raises(ValueError, match="permutation"):
+        qtype.render_context(data, [0, 1, 2])  # an order from before an edit
