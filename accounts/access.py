@@ -24,3 +24,11 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow our name.
+    ("//host" and "/\\host" are other sites to a browser.)"""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return fallback

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import service
+from accounts.access import safe_next
 from accounts.forms import ChangePasswordForm, LocaleForm, LoginForm, LogoutForm
 from extensions import limiter
 
@@ -24,7 +25,7 @@ def login():  # type: ignore[no-untyped-def]
         else:
             session.clear()  # a fresh session at login: nothing carries over
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("courses.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -32,13 +33,6 @@ def _login_limit() -> str:
     from flask import current_app
 
     return current_app.config["RATELIMIT_LOGIN"]
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a phishing link borrow our login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("courses.home")
 
 
 @bp.post("/logout")
@@ -71,7 +65,7 @@ def change_password():  # type: ignore[no-untyped-def]
 @bp.post("/locale")
 def set_locale():  # type: ignore[no-untyped-def]
     form = LocaleForm()
-    target = _safe_next(request.form.get("next"))
+    target = safe_next(request.form.get("next"), url_for("courses.home"))
     response = redirect(target)
     if form.validate_on_submit():
         if current_user.is_authenticated:

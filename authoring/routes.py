@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts.access import safe_next
 from authoring import service
 from authoring.forms import (
     ConfirmForm,
@@ -293,7 +294,7 @@ def upload_image():  # type: ignore[no-untyped-def]
     """Answers JSON to the editor's script; without JavaScript, flashes the Markdown to paste."""
     form = UploadForm()
     wants_json = request.accept_mimetypes.best == "application/json"
-    back = request.form.get("next") or url_for("authoring.index")
+    back = safe_next(request.form.get("next"), url_for("authoring.index"))
     try:
         if not form.validate_on_submit():
             raise ImageError(_("Choose an image file."))
@@ -302,9 +303,9 @@ def upload_image():  # type: ignore[no-untyped-def]
         if wants_json:
             return jsonify(error=str(error)), 400
         flash(_("Image refused: %(reason)s", reason=str(error)), "error")
-        return redirect(back if back.startswith("/") else url_for("authoring.index"))
+        return redirect(back)
     markdown = f"![]({url_for('courses.media', name=name)})"
     if wants_json:
         return jsonify(markdown=markdown)
     flash(_("Image uploaded. Paste this into the text: %(md)s", md=markdown), "success")
-    return redirect(back if back.startswith("/") else url_for("authoring.index"))
+    return redirect(back)
