@@ -21,6 +21,7 @@ ENV_KEYS = (
     "MAIL_PORT",
     "MAIL_FROM",
     "MAIL_USE_TLS",
+    "COOKIE_SECURE",
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "RATELIMIT_STORAGE_URI",
@@ -35,6 +36,7 @@ ENV_KEYS = (
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")
+BOOLEAN_KEYS = ("MAIL_USE_TLS", "COOKIE_SECURE")
 
 
 class Defaults:
@@ -59,6 +61,7 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_FROM = "relay@localhost"
     MAIL_USE_TLS = False
+    COOKIE_SECURE = False  # set to 1 behind HTTPS
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     XAPI_ACTIVITY_BASE = "https://relay.example.com/xapi"
@@ -71,8 +74,11 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
     for key in ENV_KEYS:
         if key in os.environ:
             app.config[key] = os.environ[key]
-    if isinstance(app.config.get("MAIL_USE_TLS"), str):  # "0" from the environment is false
-        app.config["MAIL_USE_TLS"] = app.config["MAIL_USE_TLS"].strip().lower() in TRUE_WORDS
+    for key in BOOLEAN_KEYS:  # "0" from the environment is false
+        if isinstance(app.config.get(key), str):
+            app.config[key] = app.config[key].strip().lower() in TRUE_WORDS
+    if app.config.get("COOKIE_SECURE"):  # served over HTTPS: cookies never go out in clear
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if app.config.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if overrides:

@@ -24,6 +24,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
+        # Spend the same time as a real check, so a login's speed does not tell which
+        # emails have an account (or no password yet).
+        _hasher().hash(password)
         return False
     try:
         return _hasher().verify(password_hash, password)

@@ -72,7 +72,9 @@ def create_user(email: str, name: str, **fields) -> User:  # type: ignore[no-unt
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same answer for both misses)."""
     user = get_user_by_email(email)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    # verify even without a user: the time taken must not tell whether the email exists
+    matches = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.active or not matches:
         return None
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)

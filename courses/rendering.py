@@ -34,6 +34,9 @@ ALLOWED_CLASSES = {
     "p": {"admonition-title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Content ids live in their own namespace, so "{: #csrf_token }" cannot shadow one of the
+# page's own elements (DOM clobbering); in-page links follow.
+ID_PREFIX = "c-"
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[A-Za-z0-9]+")
@@ -53,7 +56,16 @@ def sanitize_html(html: str) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_namespace_ids,
     )
+
+
+def _namespace_ids(tag: str, attribute: str, value: str) -> str:
+    if attribute == "id" and not value.startswith(ID_PREFIX):
+        return ID_PREFIX + value
+    if tag == "a" and attribute == "href" and value.startswith("#"):
+        return "#" + ID_PREFIX + value[1:] if not value.startswith("#" + ID_PREFIX) else value
+    return value
 
 
 def reading_minutes(source: str) -> int:

@@ -36,8 +36,12 @@ def test_environment_overrides_defaults(tmp_path, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/relay"
     assert app.config["MAIL_USE_TLS"] is False
     assert not (tmp_path / "instance" / "secret_key").exists()
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # plain http on 127.0.0.1 works
     monkeypatch.setenv("MAIL_USE_TLS", "True")
-    assert fresh_app(tmp_path).config["MAIL_USE_TLS"] is True
+    monkeypatch.setenv("COOKIE_SECURE", "1")
+    secure = fresh_app(tmp_path).config
+    assert secure["MAIL_USE_TLS"] is True
+    assert secure["SESSION_COOKIE_SECURE"] and secure["REMEMBER_COOKIE_SECURE"]
 
 
 def test_translations_work_outside_a_request(tmp_path):

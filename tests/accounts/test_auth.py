@@ -126,3 +126,22 @@ def test_locale_follows_the_user_then_the_browser(client, auth, make):
     client.post("/locale", data={"locale": "en"})
     page = client.get("/home", headers={"Accept-Language": "zh-CN"}).data
     assert b"My onboarding" in page
+
+
+def test_unknown_email_costs_the_same_argon2_work_as_a_wrong_password(make, monkeypatch):
+    # Compared as work done, not wall-clock time: one Argon2 computation either way.
+    from argon2 import PasswordHasher
+
+    calls = []
+    for name in ("hash", "verify"):
+        real = getattr(PasswordHasher, name)
+        monkeypatch.setattr(PasswordHasher, name,
+                            lambda self, *a, _real=real, _name=name: calls.append(_name)
+                            or _real(self, *a))
+    make.user("known@example.com")
+    calls.clear()
+    assert service.authenticate("known@example.com", "wrong-password") is None
+    known = len(calls)
+    calls.clear()
+    assert service.authenticate("nobody@example.com", "wrong-password") is None
+    assert known == len(calls) == 1

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from courses.content import ContentError, import_content
 from courses.models import Course, Lesson, LessonRevision
+from courses.rendering import render_markdown
 from extensions import db
 from quizzes.models import QuestionRevision
 
@@ -117,3 +118,11 @@ def test_content_cli_imports_and_reports_errors(runner, tmp_path):
     (tmp_path / "demo" / "quiz.yml").write_text("slug: demo-quiz\ntitle: x\nquestions: []\n")
     result = runner.invoke(args=["content", "import", str(tmp_path)])
     assert result.exit_code != 0 and "demo/quiz.yml: line 1: questions" in result.output
+
+
+def test_content_ids_cannot_shadow_the_pages_own_elements():
+    # "{: #csrf_token }" would otherwise clobber document.csrf_token for page scripts.
+    html = render_markdown("# Title {: #csrf_token }\n\n[back up](#csrf_token)")
+    assert 'id="csrf_token"' not in html and 'id="c-csrf_token"' in html
+    assert 'href="#c-csrf_token"' in html  # in-page links still arrive
+    assert render_markdown(html) == html  # sanitizing twice changes nothing
