@@ -13,13 +13,19 @@ error is rejected whole, with every error listed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from quizzes.types import QuestionDataError, get_type
 
-OPTION_RE = re.compile(r"([A-Za-z])(?:[.)]\s+|[．）、]\s*)(\S.*)")
+OPTION_RE = re.compile(r"([A-Za-zＡ-Ｚａ-ｚ])(?:[.)]\s+|[．）、]\s*)(\S.*)")
 ANSWER_RE = re.compile(r"ANSWER\s*[:：]\s*(\S*)", re.IGNORECASE)
+
+
+def ascii_letter(letter: str) -> str:
+    """Ｂ typed on a Chinese keyboard is B (only the letter: option text stays as written)."""
+    return unicodedata.normalize("NFKC", letter).upper()
 
 
 class AikenError(ValueError):
@@ -81,7 +87,7 @@ def read_line(draft: Draft, line: str, number: int, errors: list[tuple[int, str]
     option = OPTION_RE.fullmatch(line) if draft.prompt else None
     if option:
         expected = chr(ord("A") + len(draft.options))
-        if option.group(1).upper() != expected:
+        if ascii_letter(option.group(1)) != expected:
             fail(draft, errors, number, f"option {option.group(1)} should be {expected}")
         else:
             draft.options.append(option.group(2).strip())
@@ -102,7 +108,8 @@ def finish(
     if not draft.options:
         errors.append((number, "ANSWER: line without a question and options before it"))
         return
-    index = ord(letter.upper()) - ord("A") if len(letter) == 1 else -1
+    letter = ascii_letter(letter)
+    index = ord(letter) - ord("A") if len(letter) == 1 else -1
     if not 0 <= index < len(draft.options):
         last = chr(ord("A") + len(draft.options) - 1)
         errors.append((number, f"ANSWER must be one letter from A to {last}, not {letter!r}"))

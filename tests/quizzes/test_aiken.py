@@ -61,6 +61,12 @@ def test_chinese_punctuation_and_no_blank_line_between_questions():
     assert options(second) == [("是", False), ("否", True)]
 
 
+def test_full_width_letters_as_typed_on_a_chinese_keyboard():
+    (question,) = parse_aiken("谁是内部客户？\nＡ．下一道工序（同事）\nＢ．只有老板\nANSWER：Ｂ\n")
+    # the letters are read as A and B; the option text keeps its own full-width brackets
+    assert options(question) == [("下一道工序（同事）", False), ("只有老板", True)]
+
+
 def test_multi_line_prompt_bom_and_crlf():
     text = "\ufeffFirst line\r\nsecond line\r\nA. x\r\nB. y\r\nANSWER: A\r\n"
     (question,) = parse_aiken(text)
