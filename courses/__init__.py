@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from courses import models  # noqa: F401
     from courses.assignment import on_member_placed
     from courses.cli import content_cli, courses_cli
+    from courses.rendering import markdown_filter
     from courses.routes import bp, item_url
 
     member_placed.connect(on_member_placed)
@@ -15,3 +16,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(courses_cli)
     app.add_template_global(item_url)
+    app.add_template_filter(markdown_filter, "markdown")

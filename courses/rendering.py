@@ -5,11 +5,13 @@ Rendered once when content is saved and stored; pages serve the stored HTML.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
 import markdown
 import nh3
+from markupsafe import Markup
 
 EXTENSIONS = ["tables", "fenced_code", "admonition", "sane_lists", "attr_list", "md_in_html"]
 
@@ -40,6 +42,13 @@ ID_PREFIX = "c-"
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@functools.lru_cache(maxsize=2048)
+def markdown_filter(source: str) -> Markup:
+    """Jinja's |markdown for short texts kept as Markdown (feedback): same renderer and
+    sanitizer, cached because the same feedback is shown to many learners."""
+    return Markup(render_markdown(source))
 
 
 def render_markdown(source: str) -> str:

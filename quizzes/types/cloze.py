@@ -253,7 +253,7 @@ class ClozeForm(QuestionDataForm):
     type_id = "cloze"
     text = TextAreaField(
         _l("Text"),
-        description=_l("Mark the gaps {{1}}, {{2}} … in the order of the gap rows. Markdown."),
+        description=_l("Mark the gaps {{1}}, {{2}} … in the order of the gap rows. Plain text."),
         render_kw={"rows": 6},
     )
     gaps = FieldList(

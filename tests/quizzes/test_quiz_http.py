@@ -140,11 +140,14 @@ def test_essay_waits_for_a_trainer_then_counts(app, make, auth, client):
     choice_id = next(r.id for r in attempt.responses if r.revision.type_id != "essay")
     # An automatic grade is never changed by hand, nor is an attempt still being taken.
     assert trainer.post(f"/grading/{choice_id}", data={"points": "1"}).status_code == 404
-    trainer.post(f"/grading/{response_id}", data={"points": "2", "feedback": "Clear."})
+    trainer.post(f"/grading/{response_id}", data={
+        "points": "2", "feedback": "**Clear.** <script>alert(1)</script>"})
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt_id)
     assert not attempt.pending and attempt.score == pytest.approx(2 / 3) and attempt.passed
     assert db.session.scalar(select(QuizGrade)).passed
+    review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "<strong>Clear.</strong>" in review and "<script>alert" not in review  # Markdown
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "grade"))
     assert entry.target_id == response_id and "2 of 2 points" in entry.summary
     second = int(client.post("/quizzes/eq/start").headers["Location"].rsplit("/", 1)[1])
