@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -332,8 +332,9 @@ class SlotView:
     response: Response
     context: dict[str, Any]
     template: str
-    case_html: str | None  # set on the first question of a case block
+    case_html: str | None  # set where the case text is shown: its first question
     correct_answer: str
+    case_text: str | None = None  # the case this question belongs to, if any
 
 
 def slot_views(attempt: Attempt) -> list[SlotView]:
@@ -348,15 +349,18 @@ def slot_views(attempt: Attempt) -> list[SlotView]:
             response.slot, revision, response,
             question_type.render_context(revision.data, entry.get("options")),
             question_type.template, case.html if first_of_case else None,
-            question_type.correct_answer(revision.data)))
+            question_type.correct_answer(revision.data), case.html if case else None))
     return views
 
 
 def page_of(views: list[SlotView], page: int, size: int) -> tuple[list[SlotView], int]:
-    """One page of questions (1-based, clamped), keeping a case block's start visible."""
+    """One page of questions (1-based, clamped). A case that carries on from the page
+    before is shown again above its first question here: the questions need it."""
     pages = max(1, -(-len(views) // size))
     page = min(max(page, 1), pages)
     chunk = views[(page - 1) * size: page * size]
+    if chunk and chunk[0].case_html is None and chunk[0].case_text:
+        chunk[0] = replace(chunk[0], case_html=chunk[0].case_text)
     return chunk, pages
 
 

@@ -9,8 +9,9 @@ from courses.models import Enrollment
 from courses.service import utcnow
 from extensions import db
 from quizzes import service
-from quizzes.content import get_quiz_by_slug
+from quizzes.content import CaseSource, QuizSource, get_quiz_by_slug, question_from_dict
 from quizzes.models import Attempt, QuizGrade
+from quizzes.settings import validate_settings
 from tests.factories import single_choice
 
 
@@ -186,3 +187,19 @@ def test_one_attempt_row_per_start(make, learner):
     _, quiz = quiz_course(make)
     service.start_attempt(learner, quiz)
     assert db.session.scalar(select(func.count(Attempt.id))) == 1
+
+
+def test_a_case_carried_onto_the_next_page_is_shown_again(make, learner):
+    case = CaseSource("Case", "The analyser broke on Monday.")
+    plain = question_from_dict(single_choice("a"))
+    first, second = (question_from_dict(single_choice(k), case) for k in ("b", "c"))
+    source = QuizSource("paged", "Paged", validate_settings({"shuffle_questions": False}),
+                        [plain, first, second])
+    make.course("paged-course", lessons=0, quizzes=[source])
+    attempt = service.start_attempt(learner, get_quiz_by_slug("paged"))
+    views = service.slot_views(attempt)
+    one, _ = service.page_of(views, 1, 2)
+    two, _ = service.page_of(views, 2, 2)
+    assert [v.case_html for v in one][1] and "Monday" in one[1].case_html
+    assert two[0].case_html and "Monday" in two[0].case_html  # not lost at the page break
+    assert views[2].case_html is None  # the review page shows it once, above the first
