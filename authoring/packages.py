@@ -8,7 +8,9 @@ transaction; a dry run applies it and rolls back, to report what would change.
 from __future__ import annotations
 
 import io
+import secrets
 import tempfile
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -119,3 +121,35 @@ def import_package(data: bytes, actor_id: int | None, dry_run: bool) -> ImportRe
         db.session.rollback()
         raise
     return report
+
+
+# Uploads wait here between the dry-run report and the trainer's confirmation.
+PENDING_HOURS = 24
+
+
+def hold_upload(folder: Path, owner_id: int, data: bytes) -> str:
+    """Keep an upload for confirmation; returns its token (which names its owner).
+    Uploads nobody confirmed within PENDING_HOURS are removed on the way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for old in folder.glob("*.zip"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = f"{owner_id}-{secrets.token_hex(16)}"
+    (folder / f"{token}.zip").write_bytes(data)
+    return token
+
+
+def take_upload(folder: Path, owner_id: int, token: str) -> bytes | None:
+    """The held upload, removed from the folder; None unless it exists and is the owner's
+    (one trainer cannot import another's upload)."""
+    owner, _, key = token.partition("-")
+    if owner != str(owner_id) or not key.isalnum():
+        return None
+    path = folder / f"{token}.zip"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    path.unlink(missing_ok=True)
+    return data

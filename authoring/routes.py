@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from io import BytesIO
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from authoring.forms import (
     UploadForm,
     VersionedActionForm,
 )
-from authoring.packages import export_course, import_package
+from authoring.packages import export_course, hold_upload, import_package, take_upload
 from courses.content import ContentError, latest_lesson_revision
 from courses.media import ImageError, save_image
 from courses.models import Course
@@ -259,10 +258,7 @@ def packages():  # type: ignore[no-untyped-def]
         except ContentError as error:
             errors, status = error.errors, 400
         else:
-            token = f"{current_user.id}-{secrets.token_hex(16)}"
-            _package_folder().mkdir(parents=True, exist_ok=True)
-            (_package_folder() / f"{token}.zip").write_bytes(data)
-            confirm.token.data = token
+            confirm.token.data = hold_upload(_package_folder(), current_user.id, data)
     return render_template("authoring/packages.html", form=form, confirm=confirm,
                            report=report, errors=errors), status
 
@@ -270,21 +266,16 @@ def packages():  # type: ignore[no-untyped-def]
 @bp.post("/packages/confirm")
 def confirm_package():  # type: ignore[no-untyped-def]
     form = ConfirmForm()
-    token = form.token.data or ""
-    # the token names its owner: one trainer cannot import another's upload
-    if not form.validate_on_submit() or not token.startswith(f"{current_user.id}-") or \
-            not token.replace("-", "").isalnum():
+    if not form.validate_on_submit():
         abort(400)
-    path = _package_folder() / f"{token}.zip"
-    if not path.exists():
+    data = take_upload(_package_folder(), current_user.id, form.token.data or "")
+    if data is None:
         abort(404)
     try:
-        report = import_package(path.read_bytes(), current_user.id, dry_run=False)
+        report = import_package(data, current_user.id, dry_run=False)
     except ContentError as error:
         flash("; ".join(error.errors), "error")
         return redirect(url_for("authoring.packages"))
-    finally:
-        path.unlink(missing_ok=True)
     flash(_("Imported: %(courses)s.", courses=", ".join(report.courses)), "success")
     return redirect(url_for("authoring.index"))
 

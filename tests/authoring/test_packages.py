@@ -1,12 +1,20 @@
 """Course packages out and in; images in and out."""
 
 import io
+import os
+import time
 import zipfile
 
 import pytest
 from sqlalchemy import func, select
 
-from authoring.packages import export_course, import_package
+from authoring.packages import (
+    PENDING_HOURS,
+    export_course,
+    hold_upload,
+    import_package,
+    take_upload,
+)
 from courses.content import ContentError, import_content
 from courses.models import Course, Lesson
 from extensions import db
@@ -169,3 +177,17 @@ def test_question_keys_survive_the_round_trip(app):
     assert all(name.startswith("internal-customer/") for name in names)
     import_package(package, None, dry_run=False)
     assert sorted(db.session.scalars(select(Question.key))) == keys
+
+
+def test_held_uploads_belong_to_their_owner_and_old_ones_are_removed(tmp_path):
+    token = hold_upload(tmp_path, 7, b"zip bytes")
+    assert take_upload(tmp_path, 8, token) is None  # another trainer's upload
+    assert take_upload(tmp_path, 7, "7-../../etc") is None
+    assert take_upload(tmp_path, 7, token) == b"zip bytes"
+    assert take_upload(tmp_path, 7, token) is None  # taken once
+    stale = tmp_path / "7-deadbeef.zip"
+    stale.write_bytes(b"never confirmed")
+    old = time.time() - (PENDING_HOURS + 1) * 3600
+    os.utime(stale, (old, old))
+    hold_upload(tmp_path, 7, b"new")
+    assert not stale.exists() and len(list(tmp_path.glob("*.zip"))) == 1
