@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts.models import ROLES, Department, User
 from accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
@@ -171,6 +171,3 @@ def ancestor_ids(department_id: int) -> list[int]:
         current = parents.get(current)
     return chain
 
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0

@@ -18,8 +18,6 @@ from quizzes.gift_export import export_gift
 from quizzes.models import Question, Quiz
 from quizzes.types import QuestionDataError, UnknownQuestionType
 
-FORMATS = ("gift", "aiken")
-
 
 @dataclass
 class ImportPlan:

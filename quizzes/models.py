@@ -21,8 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 
-ATTEMPT_STATES = ("in_progress", "finished")
-
 
 class Quiz(db.Model):
     __tablename__ = "quizzes"
