@@ -155,7 +155,7 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/grading")
 @roles_required("trainer", "admin")
 def grading_queue():  # type: ignore[no-untyped-def]
-    return render_template("quizzes/grading.html", responses=service.grading_queue(),
+    return render_template("quizzes/grading.html", groups=service.grading_groups(),
                            form=GradeForm())
 
 

@@ -289,6 +289,32 @@ def grading_queue() -> list[Response]:
         Response.needs_grading, Attempt.state == "finished").order_by(Attempt.submitted_at)))
 
 
+@dataclass
+class GradingGroup:
+    """One essay question with the answers that wait for a grade, oldest first."""
+
+    revision: QuestionRevision
+    quiz: Quiz
+    answers: list[tuple[Response, User]]
+
+
+def grading_groups() -> list[GradingGroup]:
+    """The queue by question, so the prompt and rubric are read once for many answers."""
+    groups: dict[int, GradingGroup] = {}
+    rows = db.session.execute(
+        select(Response, User).join(Attempt, Attempt.id == Response.attempt_id)
+        .join(User, User.id == Attempt.user_id)
+        .where(Response.needs_grading, Attempt.state == "finished")
+        .order_by(Attempt.submitted_at, Response.id))
+    for response, learner in rows:
+        group = groups.get(response.revision_id)
+        if group is None:
+            group = groups[response.revision_id] = GradingGroup(
+                response.revision, response.attempt.quiz, [])
+        group.answers.append((response, learner))
+    return list(groups.values())
+
+
 def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int,
                  actor: User | None = None) -> QuizOverride:
     if extra_minutes < 0 or extra_attempts < 0:

@@ -136,6 +136,7 @@ def test_essay_waits_for_a_trainer_then_counts(app, make, auth, client):
     trainer.post("/login", data={"email": "t@example.com", "password": "correct-horse-battery"})
     queue = trainer.get("/grading").get_data(as_text=True)
     assert "I pass the order sheet to finance." in queue
+    assert "1 answer waits" in queue and '<h2 class="answer-by">l <span' in queue  # who wrote it
     response_id = next(r.id for r in attempt.responses if r.revision.type_id == "essay")
     choice_id = next(r.id for r in attempt.responses if r.revision.type_id != "essay")
     # An automatic grade is never changed by hand, nor is an attempt still being taken.
