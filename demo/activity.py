@@ -21,6 +21,7 @@ from accounts.models import Department, User
 from courses import service as courses
 from courses.models import Enrollment
 from extensions import db
+from quizzes import essays
 from quizzes import service as quizzes
 from quizzes.models import Attempt
 from quizzes.types import get_type
@@ -72,10 +73,10 @@ def _grade_essays(rng: random.Random, report: ActivityReport) -> None:
     trainer = accounts.get_user_by_email("trainer@example.com")
     if trainer is None:
         return
-    for response in quizzes.grading_queue():
+    for response in essays.grading_queue():
         if rng.random() < 0.67:
             weak = response.answer == WEAK_ESSAY
-            quizzes.grade_response(response, rng.choice([0.0, 0.25] if weak else [0.75, 1.0]),
+            essays.grade_response(response, rng.choice([0.0, 0.25] if weak else [0.75, 1.0]),
                                    "太笼统，没有跟进。" if weak else "具体，有跟进。", trainer)
             report.essays_graded += 1
 

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from accounts import service as accounts
 from accounts.access import roles_required
 from extensions import db
-from quizzes import service
+from quizzes import essays, service
 from quizzes.content import get_quiz_by_slug
 from quizzes.forms import AttemptForm, GradeForm, OverrideForm, shown_slots, slot_answers
 from quizzes.models import Attempt, Quiz, Response
@@ -155,7 +155,7 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/grading")
 @roles_required("trainer", "admin")
 def grading_queue():  # type: ignore[no-untyped-def]
-    return render_template("quizzes/grading.html", groups=service.grading_groups(),
+    return render_template("quizzes/grading.html", groups=essays.grading_groups(),
                            form=GradeForm())
 
 
@@ -163,12 +163,12 @@ def grading_queue():  # type: ignore[no-untyped-def]
 @roles_required("trainer", "admin")
 def grade(response_id: int):  # type: ignore[no-untyped-def]
     response = db.session.get(Response, response_id)
-    if response is None or not service.gradable(response):
+    if response is None or not essays.gradable(response):
         abort(404)
     form = GradeForm()
     points = response.revision.points
     if form.validate_on_submit() and float(form.points.data) <= points:
-        service.grade_response(response, float(form.points.data) / points,
+        essays.grade_response(response, float(form.points.data) / points,
                                form.feedback.data or "", current_user)
         flash(_("Grade saved."), "success")
     else:

@@ -11,8 +11,8 @@ from courses.models import Enrollment
 from demo.activity import TEAMS, seed_activity
 from demo.service import seed_demo
 from extensions import db
+from quizzes.essays import grading_queue
 from quizzes.models import Attempt
-from quizzes.service import grading_queue
 from reports import maintenance
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
