@@ -17,6 +17,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from courses.models import Course
 from extensions import db
 from quizzes.models import Attempt, Question, QuestionRevision, Quiz, Response
 from quizzes.vocabulary import in_course_order
@@ -65,6 +66,28 @@ class Heatmap:
     tags: list[str]
     rows: list[HeatRow]
     threshold: int
+    groups: list[tuple[str, int]] = field(default_factory=list)  # (course, its columns)
+
+
+def course_groups(tags: list[str]) -> list[tuple[str, int]]:
+    """Runs of neighbouring columns whose tag is first taught in the same course."""
+    first_course: dict[str, str] = {}
+    rows = db.session.execute(
+        select(QuestionRevision.tags, Course.title)
+        .join(Question, Question.current_revision_id == QuestionRevision.id)
+        .join(Quiz, Quiz.id == Question.quiz_id).join(Course, Course.id == Quiz.course_id)
+        .where(Course.status == "published").order_by(Course.id))
+    for tags_of, title in rows:
+        for tag in tags_of or []:
+            first_course.setdefault(tag, title)
+    groups: list[tuple[str, int]] = []
+    for tag in tags:
+        title = first_course.get(tag, "")
+        if groups and groups[-1][0] == title:
+            groups[-1] = (title, groups[-1][1] + 1)
+        else:
+            groups.append((title, 1))
+    return groups
 
 
 def heatmap(scope: Scope, tree: Tree, root_id: int | None = None) -> Heatmap:
@@ -94,7 +117,8 @@ def heatmap(scope: Scope, tree: Tree, root_id: int | None = None) -> Heatmap:
         rows.append(HeatRow(department_id, tree.nodes[department_id].name, depth, concepts,
                             wrong[:MISCONCEPTIONS_SHOWN], learners,
                             not scope.unmasked and learners < threshold))
-    return Heatmap(in_course_order(tags), rows, threshold)
+    ordered = in_course_order(tags)
+    return Heatmap(ordered, rows, threshold, course_groups(ordered))
 
 
 # --- per question: facility, discrimination, distractors ----------------------------------

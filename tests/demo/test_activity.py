@@ -14,6 +14,8 @@ from extensions import db
 from quizzes.essays import grading_queue
 from quizzes.models import Attempt
 from reports import maintenance
+from reports.mastery import heatmap
+from reports.service import Scope, department_tree
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -36,3 +38,9 @@ def test_colleagues_learn_through_the_services_once(app):
     assert maintenance.check() == []  # rollups kept up by the same events
     again = seed_activity()
     assert again.colleagues == 0 and count(select(Attempt.id)) == finished
+    # and HR's heat map groups every concept under the course that teaches it
+    tree = department_tree()
+    heat = heatmap(Scope(True, tuple(tree.roots), frozenset(), True, True), tree)
+    assert [title for title, _ in heat.groups] == [
+        "内部客户与服务意识", "跨部门沟通", "接力棒原理：跨部门交接"]
+    assert sum(span for _, span in heat.groups) == len(heat.tags) == 29

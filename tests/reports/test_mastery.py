@@ -42,6 +42,7 @@ def test_heatmap_sums_subtrees_and_hides_small_groups(company):
     admin = Scope(True, tuple(tree.roots), frozenset(), True, True)
     heat = mastery.heatmap(admin, tree)
     assert heat.tags == ["concept-a"]
+    assert heat.groups == [("Course onb", 1)]  # columns grouped under the course teaching them
     assert [(r.name, r.depth) for r in heat.rows] == [("Acme", 0), ("Finance", 1), ("Sales", 1)]
     acme = heat.rows[0]
     assert acme.cells["concept-a"].share == 0.5 and acme.cells["concept-a"].learners == 2
