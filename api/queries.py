@@ -18,6 +18,7 @@ from accounts.models import Department, User
 from api import xapi
 from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
+from courses.service import learner_items
 from courses.service import today as current_day
 from extensions import db
 from reports.learners import status_on
@@ -102,7 +103,7 @@ def course_json(course: Course) -> dict[str, Any]:
 
 def outline_json(course: Course) -> list[dict[str, Any]]:
     items = []
-    for item in course.items:
+    for item in learner_items(course):  # what learners see: published steps
         lesson, quiz = item.lesson, item.quiz
         items.append({
             "id": item.id, "position": item.position, "kind": item.kind,

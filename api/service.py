@@ -24,6 +24,7 @@ from accounts.roster import RosterResult, RosterRow, apply_row, check_row
 from accounts.signals import member_placed
 from api.queries import status_fields
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
+from courses.service import published_step
 from courses.service import today as current_day
 from extensions import db
 from quizzes.models import Attempt, Quiz, QuizGrade
@@ -344,7 +345,7 @@ def transcript(user: User, today: date | None = None) -> dict[str, Any]:
         select(OutlineItem, Lesson.slug, Quiz.slug, Quiz.title)
         .outerjoin(Lesson, Lesson.id == OutlineItem.lesson_id)
         .outerjoin(Quiz, Quiz.id == OutlineItem.quiz_id)
-        .where(OutlineItem.course_id.in_(course_ids))
+        .where(OutlineItem.course_id.in_(course_ids), published_step())
         .order_by(OutlineItem.course_id, OutlineItem.position)
     ).all()
     read = set(db.session.scalars(select(LessonProgress.lesson_id).where(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from accounts.models import User
-from courses.models import Course, Enrollment, LessonProgress, OutlineItem
+from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.signals import course_completed, lesson_read, lesson_viewed
 from extensions import db
 from quizzes.models import QuizGrade
@@ -124,6 +125,19 @@ def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
 def learner_items(course: Course) -> list[OutlineItem]:
     """The outline as learners see it: published steps only."""
     return [item for item in course.items if item.published]
+
+
+def published_step() -> ColumnElement[bool]:
+    """OutlineItem.published as SQL, for queries over many courses (transcripts)."""
+    from quizzes.models import Question  # quizzes builds on courses, not the other way
+
+    # aliases: the outer query may join lessons and questions itself
+    lesson, question = aliased(Lesson), aliased(Question)
+    lesson_live = exists().where(lesson.id == OutlineItem.lesson_id, lesson.revision > 0)
+    quiz_live = exists().where(question.quiz_id == OutlineItem.quiz_id,
+                               question.current_revision_id.is_not(None),
+                               question.retired.is_(False))
+    return or_(lesson_live, quiz_live)
 
 
 def course_progress(user: User, course: Course) -> CourseProgress:

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select, true
 
 from accounts.models import User
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
+from courses.service import published_step
 from extensions import db
 from quizzes.models import Attempt, Quiz, QuizGrade
 from reports.models import Certificate
@@ -188,7 +189,7 @@ def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
         select(OutlineItem, Lesson.title, Quiz.title)
         .outerjoin(Lesson, Lesson.id == OutlineItem.lesson_id)
         .outerjoin(Quiz, Quiz.id == OutlineItem.quiz_id)
-        .where(OutlineItem.course_id.in_(course_ids))
+        .where(OutlineItem.course_id.in_(course_ids), published_step())
         .order_by(OutlineItem.course_id, OutlineItem.position)).all()
     read = dict(db.session.execute(select(LessonProgress.lesson_id, LessonProgress.read_at)
                                    .where(LessonProgress.user_id == learner.id)).all())

@@ -4,11 +4,15 @@ import re
 
 from sqlalchemy import select
 
+from api.queries import outline_json
 from authoring import service
 from courses.models import Lesson, LessonRevision
 from courses.rendering import render_markdown
 from courses.service import get_enrollment
+from courses.service import today as current_day
 from extensions import db
+from reports.learners import transcript
+from reports.service import department_tree
 from tests.authoring.conftest import login_as
 
 HOSTILE = ('<script>alert(1)</script>\n\n[x](javascript:alert(2))\n\n'
@@ -160,3 +164,7 @@ def test_steps_added_to_a_published_course_stay_hidden_until_published(app, make
     learner.post(f"/courses/live/lessons/{course.items[0].id}/read")
     db.session.expire_all()
     assert get_enrollment(learner_user, course).completed_at is not None
+    # HR's transcript and the API's outline show what learners see, too
+    assert [step["slug"] for step in outline_json(course)] == ["lesson-1"]
+    (line,) = transcript(learner_user, department_tree(), current_day())
+    assert len(line.items) == 1
