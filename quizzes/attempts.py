@@ -9,13 +9,21 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from quizzes.models import Question, Quiz
+from sqlalchemy import select
+
+from extensions import db
+from quizzes.models import Question, QuestionRevision, Quiz
 from quizzes.types import get_type
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of one attempt, in quiz order before any shuffling."""
-    pool = [q for q in quiz.questions if not q.retired and q.current is not None]
+    live = [q for q in quiz.questions if not q.retired and q.current_revision_id is not None]
+    # One query for every current revision instead of a lazy load per question (the list
+    # keeps them in the identity map, which holds objects only weakly).
+    revisions = db.session.scalars(select(QuestionRevision).where(  # noqa: F841
+        QuestionRevision.id.in_([q.current_revision_id for q in live]))).all()
+    pool = [q for q in live if q.current is not None]
     draw = quiz.settings.get("draw")
     if isinstance(draw, int) and draw < len(pool):
         chosen = set(map(id, rng.sample(pool, draw)))

@@ -163,8 +163,11 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
         changes.append((response, answer))
     for response, answer in changes:
         response.answer, response.seq, response.saved_at = answer, response.seq + 1, now
+    # read before the commit: afterwards every response is expired and would be
+    # reloaded one SELECT at a time
+    seqs = {slot: responses[slot].seq for slot in answers}
     db.session.commit()
-    return {slot: responses[slot].seq for slot in answers}
+    return seqs
 
 
 def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
