@@ -105,12 +105,12 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
         return _render_attempt(attempt, page, 409 if isinstance(error, service.StaleAnswer)
                                else 400, error=_reason(error))
     if action == "submit":
-        service.submit_attempt(attempt)
-        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+        service.submit_attempt(attempt)  # (the id from the URL: attempt is expired now)
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     target = page + {"next": 1, "previous": -1}.get(action, 0)
     if action == "save":
         flash(_("Answers saved."), "success")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, page=target))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=target))
 
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
