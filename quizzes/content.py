@@ -125,6 +125,12 @@ def _parse_question(raw: Any, fail, case: CaseSource | None) -> list[QuestionSou
     return [question]
 
 
+def valid_points(points: Any) -> bool:
+    """A number above 0, at most MAX_POINTS (the comparison also refuses NaN and infinity)."""
+    return (not isinstance(points, bool) and isinstance(points, int | float)
+            and 0 < points <= MAX_POINTS)
+
+
 def question_from_dict(raw: dict[str, Any], case: CaseSource | None = None) -> QuestionSource:
     """Validate one question dict (from YAML, GIFT or a form); raise naming the bad field."""
     question_type = get_type(str(raw.get("type")))
@@ -132,8 +138,7 @@ def question_from_dict(raw: dict[str, Any], case: CaseSource | None = None) -> Q
     if not (isinstance(prompt, str) and prompt.strip()):
         raise QuestionDataError("prompt", "required")
     points = raw.get("points", 1)
-    if (isinstance(points, bool) or not isinstance(points, int | float)
-            or not 0 < points <= MAX_POINTS):  # also refuses NaN and infinity
+    if not valid_points(points):
         raise QuestionDataError("points", f"must be a number above 0, at most {MAX_POINTS}")
     tags = raw.get("tags") or []
     if not (isinstance(tags, list) and all(isinstance(t, str) and SLUG.match(t) for t in tags)):

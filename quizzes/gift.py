@@ -12,15 +12,15 @@ silently dropped or changed.
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizzes.content import MAX_POINTS
+from quizzes.content import MAX_POINTS, valid_points
 from quizzes.types import QuestionDataError, get_type
+from quizzes.types.base import is_finite
 
 # Escaped characters become private-use placeholders while parsing, so the
 # grammar only ever sees unescaped special characters (Moodle does the same
@@ -167,8 +167,7 @@ def parse_relay(chunk: Chunk) -> tuple[list[str], int | float, dict[str, Any]]:
         if not isinstance(meta, dict) or set(meta) - {"points", "tags", "data"}:
             raise BadQuestion(number, "relay comment holds only points, tags and data")
         points, tags, patch = meta.get("points", 1), meta.get("tags", []), meta.get("data", {})
-        if (isinstance(points, bool) or not isinstance(points, int | float)
-                or not 0 < points <= MAX_POINTS):  # also refuses NaN and infinity
+        if not valid_points(points):
             raise BadQuestion(number, f"relay points must be above 0, at most {MAX_POINTS}")
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise BadQuestion(number, "relay tags must be a list of text")
@@ -315,11 +314,7 @@ def parse_number(text: str, line: int) -> int | float:
     if not NUMBER_RE.fullmatch(text):
         raise BadQuestion(line, f"{text[:30]!r} is not a number")
     number = to_number(text)
-    try:
-        finite = math.isfinite(number)
-    except OverflowError:  # an integer literal with hundreds of digits
-        finite = False
-    if not finite:
+    if not is_finite(number):  # e.g. an integer literal with hundreds of digits
         raise BadQuestion(line, f"{text[:30]!r} is too large")
     return number
 

@@ -160,16 +160,20 @@ def as_bool(value: Any, path: str) -> bool:
     return value
 
 
+def is_finite(value: int | float) -> bool:
+    """math.isfinite, but False (not OverflowError) for an int too big for any float."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def as_number(
     value: Any, path: str, low: float | None = None, high: float | None = None
 ) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise QuestionDataError(path, "must be a number")
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an int beyond any float
-        finite = False
-    if not finite:
+    if not is_finite(value):
         raise QuestionDataError(path, "must be a finite number")
     if low is not None and value < low:
         bound = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
