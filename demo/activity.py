@@ -73,7 +73,7 @@ def _grade_essays(rng: random.Random, report: ActivityReport) -> None:
     trainer = accounts.get_user_by_email("trainer@example.com")
     if trainer is None:
         return
-    for response in essays.grading_queue():
+    for response, _learner in essays.grading_queue():
         if rng.random() < 0.67:
             weak = response.answer == WEAK_ESSAY
             essays.grade_response(response, rng.choice([0.0, 0.25] if weak else [0.75, 1.0]),

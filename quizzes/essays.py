@@ -38,9 +38,14 @@ def grade_response(response: Response, fraction: float, feedback: str, grader: U
     return attempt
 
 
-def grading_queue() -> list[Response]:
-    return list(db.session.scalars(select(Response).join(Attempt).where(
-        Response.needs_grading, Attempt.state == "finished").order_by(Attempt.submitted_at)))
+def grading_queue() -> list[tuple[Response, User]]:
+    """Essays waiting for a grade, with who wrote them, oldest submission first."""
+    rows = db.session.execute(
+        select(Response, User).join(Attempt, Attempt.id == Response.attempt_id)
+        .join(User, User.id == Attempt.user_id)
+        .where(Response.needs_grading, Attempt.state == "finished")
+        .order_by(Attempt.submitted_at, Response.id))
+    return [(response, learner) for response, learner in rows]
 
 
 @dataclass
@@ -55,12 +60,7 @@ class GradingGroup:
 def grading_groups() -> list[GradingGroup]:
     """The queue by question, so the prompt and rubric are read once for many answers."""
     groups: dict[int, GradingGroup] = {}
-    rows = db.session.execute(
-        select(Response, User).join(Attempt, Attempt.id == Response.attempt_id)
-        .join(User, User.id == Attempt.user_id)
-        .where(Response.needs_grading, Attempt.state == "finished")
-        .order_by(Attempt.submitted_at, Response.id))
-    for response, learner in rows:
+    for response, learner in grading_queue():
         group = groups.get(response.revision_id)
         if group is None:
             group = groups[response.revision_id] = GradingGroup(
