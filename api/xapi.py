@@ -269,8 +269,11 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
     questions = db.session.scalars(select(Question).where(  # noqa: F841
         Question.id.in_({response.revision.question_id for response in responses}))).all()
     if responses:
+        # every answer shares the context but for its revision: build it once
+        course = quiz.course
+        shared = context(user, course, parent=quiz_activity(quiz), group_course=True)
         db.session.execute(insert(XapiStatement),
-                           [_answer_statement(user, attempt, r) for r in responses])
+                           [_answer_statement(user, attempt, r, shared) for r in responses])
     result = {"completion": True, "duration": _attempt_duration(attempt)}
     if not attempt.pending:
         result["score"] = score(attempt.points, attempt.max_points, attempt.score)
@@ -278,8 +281,9 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
            result=result, when=attempt.submitted_at)
 
 
-def _answer_statement(user: User, attempt: Attempt, response: Response) -> dict[str, Any]:
-    quiz, course = attempt.quiz, attempt.quiz.course
+def _answer_statement(user: User, attempt: Attempt, response: Response,
+                      shared_context: dict[str, Any]) -> dict[str, Any]:
+    quiz = attempt.quiz
     revision = response.revision
     obj = {"objectType": "Activity", "id": question_iri(quiz, revision.question.key),
            "definition": {"type": ACTIVITY_TYPES["question"], "interactionType": "other",
@@ -294,8 +298,7 @@ def _answer_statement(user: User, attempt: Attempt, response: Response) -> dict[
     extensions = {extension_iri("attempt"): attempt.number,
                   extension_iri("question-revision"): revision.revision}
     return statement(user, "answered", obj, when=attempt.submitted_at, result=result,
-                     context_=context(user, course, parent=quiz_activity(quiz),
-                                      group_course=True, extensions=extensions))
+                     context_={**shared_context, "extensions": extensions})
 
 
 def on_attempt_graded(attempt: Attempt, **_: Any) -> None:

@@ -199,16 +199,22 @@ def mark_lesson_read(user: User, item: OutlineItem) -> bool:
     return completed
 
 
-def refresh_completion(user: User, course: Course) -> bool:
-    """Stamp completion once, with the learner's department now; True if stamped now.
-
-    No commit: callers are the use cases (mark read, quiz graded) that own the transaction.
-    """
+def mark_started(user: User, course: Course) -> Enrollment:
+    """The learner's enrollment (a self-enrollment if none), stamped started. No commit."""
     enrollment = get_enrollment(user, course)
     if enrollment is None:
         enrollment = Enrollment(user_id=user.id, course_id=course.id, source="self")
         db.session.add(enrollment)
     enrollment.started_at = enrollment.started_at or utcnow()
+    return enrollment
+
+
+def refresh_completion(user: User, course: Course) -> bool:
+    """Stamp completion once, with the learner's department now; True if stamped now.
+
+    No commit: callers are the use cases (mark read, quiz graded) that own the transaction.
+    """
+    enrollment = mark_started(user, course)
     if enrollment.completed_at is not None:
         return False
     required = [item for item in learner_items(course) if item.required]

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User
 from audit.service import record
@@ -112,12 +113,17 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
             minutes=grace if quiz.settings.get("deadline_action") == "grace" else 0)
     db.session.add(attempt)
     db.session.flush()
-    for slot, entry in enumerate(attempt.layout):
-        db.session.add(Response(attempt_id=attempt.id, slot=slot,
-                                revision_id=entry["revision_id"], seq=0))
-    courses.refresh_completion(user, quiz.course)  # marks the enrollment started
+    # one multi-row INSERT, not twenty
+    db.session.execute(insert(Response), [
+        {"attempt_id": attempt.id, "slot": slot, "revision_id": entry["revision_id"]}
+        for slot, entry in enumerate(attempt.layout)])
+    courses.mark_started(user, quiz.course)
     attempt_started.send(attempt)
+    attempt_id = attempt.id
     db.session.commit()
+    # the caller redirects to the new attempt: its id stays readable without a reload,
+    # which on SQLite would be a second write-locked transaction
+    set_committed_value(attempt, "id", attempt_id)
     return attempt
 
 

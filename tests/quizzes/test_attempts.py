@@ -189,6 +189,18 @@ def test_one_attempt_row_per_start(make, learner):
     assert db.session.scalar(select(func.count(Attempt.id))) == 1
 
 
+def test_starting_marks_the_course_started_with_a_response_per_question(make, learner):
+    course, quiz = quiz_course(make)
+    attempt = service.start_attempt(learner, quiz)
+    enrollment = db.session.scalar(select(Enrollment).where(
+        Enrollment.user_id == learner.id, Enrollment.course_id == course.id))
+    assert enrollment.started_at is not None and enrollment.completed_at is None
+    assert [r.slot for r in attempt.responses] == list(range(len(attempt.layout)))
+    assert [r.revision_id for r in attempt.responses] == [
+        entry["revision_id"] for entry in attempt.layout]
+    assert all(r.seq == 0 and r.answer is None for r in attempt.responses)
+
+
 def test_a_case_carried_onto_the_next_page_is_shown_again(make, learner):
     case = CaseSource("Case", "The analyser broke on Monday.")
     plain = question_from_dict(single_choice("a"))
