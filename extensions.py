@@ -5,7 +5,9 @@ Every package imports its extensions from this module, never from app.py.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from typing import Any
 
 from flask_babel import Babel
@@ -19,6 +21,11 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.routing import IntegerConverter, Map
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: threads still queue, processes meet SQLite's timeout
+    fcntl = None  # type: ignore[assignment]
 
 # Alembic names constraints from this convention, identically on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -73,15 +80,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    # SQLite's busy handler retries with growing sleeps, so under load some writers
-    # starve for seconds. Inside one process, writers queue on a lock instead and are
-    # woken as soon as it is free; other processes still meet the busy timeout.
-    gate = threading.Lock()
+    gate = WriterGate(engine.url.database, busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        if gate.acquire(timeout=busy_timeout_ms / 1000):
-            connection.info["relay_gate"] = True
+        connection.info["relay_gate"] = gate.acquire()
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "commit")
@@ -89,3 +92,54 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_end(connection):  # type: ignore[no-untyped-def]
         if connection.info.pop("relay_gate", False):
             gate.release()
+
+
+class WriterGate:
+    """Queues SQLite writers and hands the write lock on at once.
+
+    SQLite's busy handler retries with growing sleeps (up to 100 ms), so under load
+    some writers starve for seconds. Threads of one process queue on a lock instead;
+    processes (gunicorn workers) on flock(2) of a file beside the database, polled
+    every millisecond by at most one thread per process. Past the timeout the writer
+    goes on to BEGIN IMMEDIATE and SQLite's own busy timeout.
+    """
+
+    POLL_SECONDS = 0.001
+
+    def __init__(self, database: str | None, timeout: float) -> None:
+        in_memory = not database or database == ":memory:" or database.startswith("file:")
+        self.path = None if in_memory or fcntl is None else f"{database}-gate"
+        self.timeout = timeout
+        self.threads = threading.Lock()
+        self._file: Any = None
+        self._pid = 0
+
+    def acquire(self) -> bool:
+        deadline = time.monotonic() + self.timeout
+        if not self.threads.acquire(timeout=self.timeout):
+            return False
+        if self.path is None:
+            return True
+        gate = self._gate_file()
+        while True:
+            try:
+                fcntl.flock(gate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.threads.release()
+                    return False
+                time.sleep(self.POLL_SECONDS)
+
+    def release(self) -> None:
+        if self.path is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self.threads.release()
+
+    def _gate_file(self) -> Any:
+        # one open file per process: a forked worker must not share its parent's,
+        # since flock(2) locks belong to the open file, not to the process
+        if self._pid != os.getpid():
+            self._file = open(self.path, "a+b")  # noqa: SIM115 (kept open for the process)
+            self._pid = os.getpid()
+        return self._file
