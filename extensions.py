@@ -10,6 +10,7 @@ import threading
 import time
 from typing import Any
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -59,6 +60,15 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+# The highest ?page= any list pages to: the API's bound too (beyond it, offsets overflow).
+MAX_PAGE = 1_000_000
+
+
+def page_arg(name: str = "page") -> int:
+    """A page number from the address bar, clamped to 1..MAX_PAGE (junk reads as 1)."""
+    return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import tokens
 from api.models import ApiToken
-from extensions import db, limiter
+from extensions import MAX_PAGE, db, limiter
 
 PREFIX = "/api/v1"
 CODES = {
@@ -268,7 +268,7 @@ class Page:
 
 
 def paginate(query: Select, *, scalars: bool = True) -> Page:
-    page = int_param("page", 1, 1, 1_000_000) or 1
+    page = int_param("page", 1, 1, MAX_PAGE) or 1
     per_page = int_param("per_page", current_app.config["API_PAGE_SIZE"], 1,
                          current_app.config["API_MAX_PAGE_SIZE"]) or 1
     total = db.session.scalar(select(func.count()).select_from(

@@ -24,6 +24,7 @@ from api.openapi_schemas import (
 )
 from api.tokens import SCOPES
 from courses.models import COURSE_STATUSES
+from extensions import MAX_PAGE
 
 ERRORS = {
     "400": "a query parameter or the body is malformed (code invalid_parameter, invalid_json)",
@@ -66,7 +67,7 @@ def _param(name: str, where: str, schema: dict[str, Any], description: str,
 
 
 PAGE = [
-    _param("page", "query", {**INTEGER, "minimum": 1, "maximum": 1_000_000, "default": 1},
+    _param("page", "query", {**INTEGER, "minimum": 1, "maximum": MAX_PAGE, "default": 1},
            "page number, from 1"),
     _param("per_page", "query", {**INTEGER, "minimum": 1, "maximum": 200, "default": 50},
            "items per page"),

@@ -26,7 +26,7 @@ from accounts.access import roles_required
 from accounts.models import User
 from courses.models import Enrollment
 from courses.service import today
-from extensions import db, limiter
+from extensions import db, limiter, page_arg
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
 from reports import certificates, exports, learners, mastery, reminders, service
@@ -43,16 +43,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # (an unknown one such as ?fmt= or ?endpoint= would clash with url_for's own).
 FILTER_ARGS = ("course", "department", "hired_from", "hired_to", "as_of", "status", "subtree")
 PAGE_ARGS = (*FILTER_ARGS, "open", "page")
-MAX_PAGE = 1_000_000
 
 
 def known_args(names: tuple[str, ...] = FILTER_ARGS) -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k in names}
-
-
-def page_arg() -> int:
-    """?page=, clamped: a huge number would overflow the database's integer."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 @bp.context_processor
