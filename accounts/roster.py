@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from accounts.models import ROLES, Department
-from accounts.service import add_user, get_department_by_code, get_user_by_email, move_user
+from accounts.models import ROLES, Department, User
+from accounts.service import add_user, get_department_by_code, move_user, users_by_email
 from audit import service as audit
 from extensions import db
 
@@ -50,8 +50,9 @@ def import_roster(text: str, source: str = "roster") -> RosterResult:
     rows = parse_roster(text, source)
     result = RosterResult()
     try:
+        existing = users_by_email(row.email for row in rows)
         for row in rows:
-            apply_row(row, result)
+            apply_row(row, result, existing.get(row.email))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -109,16 +110,18 @@ def check_row(record: dict[str, str | None], line: int) -> tuple[list[str], Rost
     return problems, row
 
 
-def apply_row(row: RosterRow, result: RosterResult) -> None:
-    """Create or update the user (no commit); a changed department is a transfer."""
-    user = get_user_by_email(row.email)
+def apply_row(row: RosterRow, result: RosterResult, user: User | None) -> User:
+    """Create or update the row's user (no commit); a changed department is a transfer.
+
+    `user` is the existing account with the row's email (see users_by_email), or None.
+    """
     if user is None:
         user = add_user(row.email, row.name, roles=row.roles, department=row.department,
                         hire_date=row.hire_date)
         if set(row.roles) != {"learner"}:
             audit.record(None, "roles", "user", user.id, f"{user.email}: created as {user.roles}")
         result.created.append(row.email)
-        return
+        return user
     new_roles = " ".join(sorted(set(row.roles)))
     if new_roles != " ".join(sorted(user.role_set)):
         audit.record(None, "roles", "user", user.id, f"{user.email}: {user.roles} -> {new_roles}")
@@ -130,3 +133,4 @@ def apply_row(row: RosterRow, result: RosterResult) -> None:
         result.updated.append(row.email)
     else:
         result.unchanged += 1
+    return user

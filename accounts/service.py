@@ -25,6 +25,17 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def users_by_email(emails: Iterable[str]) -> dict[str, User]:
+    """Existing users by normalised email, in a few queries for a whole roster."""
+    wanted = sorted({normalise_email(e) for e in emails})
+    found: dict[str, User] = {}
+    for start in range(0, len(wanted), 500):  # well inside every driver's parameter limit
+        chunk = wanted[start:start + 500]
+        found.update((u.email, u) for u in db.session.scalars(
+            select(User).where(User.email.in_(chunk))))
+    return found
+
+
 def get_department_by_code(code: str) -> Department | None:
     return db.session.scalar(select(Department).where(Department.code == code.strip()))
 

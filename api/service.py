@@ -115,11 +115,13 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
     checked, errors = _check_shape(rows, USER_FIELDS, max_rows, "email")
     prepared: list[_UserRow] = []
     seen: dict[str, int] = {}
+    existing = accounts.users_by_email(row["email"] for _, row in checked
+                                       if isinstance(row.get("email"), str))
     for index, row in checked:
         item = _prepare_user(index, row, errors)
         if item is None:
             continue
-        problem = _admin_problem(item)
+        problem = _admin_problem(item, existing.get(item.row.email))
         if problem:
             errors.append(_error(index, *problem, item.row.email))
             continue
@@ -131,7 +133,7 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
         prepared.append(item)
     if errors:
         raise BulkError(sorted(errors, key=lambda e: e["index"]))
-    return _apply_users(prepared)
+    return _apply_users(prepared, existing)
 
 
 def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
@@ -171,31 +173,28 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
 API_ROLES = frozenset({"learner", "trainer", "hr"})
 
 
-def _admin_problem(item: _UserRow) -> tuple[str, str] | None:
+def _admin_problem(item: _UserRow, existing: User | None) -> tuple[str, str] | None:
     if not set(item.row.roles) <= API_ROLES:
         return "roles", f"only {', '.join(sorted(API_ROLES))} can be given through the API"
-    existing = accounts.get_user_by_email(item.row.email)
     if existing is not None and existing.has_role("admin"):
         return "email", "an admin account cannot be changed through the API"
     return None
 
 
-def _apply_users(prepared: list[_UserRow]) -> BulkResult:
+def _apply_users(prepared: list[_UserRow], existing: dict[str, User]) -> BulkResult:
     roster_result = RosterResult()
     active_changed: set[str] = set()
     try:
         for item in prepared:
-            existing = accounts.get_user_by_email(item.row.email)
-            if existing is not None:
+            before = existing.get(item.row.email)
+            if before is not None:
                 if item.keep_roles:
-                    item.row.roles = sorted(existing.role_set)
+                    item.row.roles = sorted(before.role_set)
                 if item.keep_hire_date:
-                    item.row.hire_date = existing.hire_date
-            apply_row(item.row, roster_result)
-            if item.active is not None:
-                user = accounts.get_user_by_email(item.row.email)
-                if user is not None and set_active(user, item.active):
-                    active_changed.add(item.row.email)
+                    item.row.hire_date = before.hire_date
+            user = apply_row(item.row, roster_result, before)
+            if item.active is not None and set_active(user, item.active):
+                active_changed.add(item.row.email)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

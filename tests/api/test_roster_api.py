@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from accounts import service as accounts
 from accounts.models import Department, User
@@ -242,3 +242,29 @@ def test_roster_sync_cannot_grant_or_touch_admin(api, make):
     db.session.expire_all()
     assert not learner.has_role("admin") and boss.active
     assert accounts.get_user_by_email("coach@example.com") is None  # all or nothing
+
+
+def test_a_roster_sync_looks_its_users_up_together_not_row_by_row(api, make):
+    sales = make.department("sales")
+    for i in range(40):
+        make.user(f"p{i}@example.com", department=sales)
+    rows = [{"email": f"p{i}@example.com", "name": f"Person {i}", "department": "sales",
+             "active": i % 2 == 0} for i in range(40)]
+    lookups: list[str] = []
+
+    def by_email(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("SELECT") and "users.email IN" in statement:
+            lookups.append("batch")
+        elif statement.lstrip().startswith("SELECT") and "users.email =" in statement:
+            lookups.append("one")
+
+    event.listen(db.engine, "before_cursor_execute", by_email)
+    try:
+        response = api.put("/users", {"users": rows})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", by_email)
+    assert response.status_code == 200, response.json
+    assert len(response.json["updated"]) == 40  # renamed; half also deactivated
+    assert lookups == ["batch"]
+    db.session.expire_all()
+    assert not accounts.get_user_by_email("p1@example.com").active
