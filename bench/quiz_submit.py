@@ -1,19 +1,26 @@
 """Quiz grading and submit benchmarks: prints figures, asserts nothing.
 
-    .venv/bin/python bench/quiz_submit.py [--clients 32] [--rounds 4]
+    .venv/bin/python bench/quiz_submit.py [--clients 32] [--rounds 4] [--think 0.5]
 
 1. Python time to grade a 20-question attempt (mixed types), pure grading.
 2. Submit latency and throughput at N concurrent clients against gunicorn (gthread,
    one worker by default, its own process) on a SQLite WAL file, next to a baseline of
-   the same number of requests to a trivial route (/healthz) in the same run. Each
-   client starts an attempt, saves 20 answers, then submits; only the submit is timed,
-   and it queues behind the other clients' starts and saves as it would in real use.
+   the same number of requests to a trivial route (/healthz) in the same run, under
+   three load models (only the submit is timed in each):
+   - saturating: each client loops start, save 20 answers, submit with no pause, so
+     every request queues behind the other clients' (a capacity test, like `wrk -c N`);
+   - learners: each client takes the quiz as the page's JavaScript does (start, one
+     autosave per answer, submit) with a random pause of 0.5-1.5 x --think seconds
+     before each request. At 0.5 s that is ten times faster than people answer;
+   - deadline burst: every client has answered, then all submit at the same moment
+     (a timed quiz's bell).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import random
 import socket
 import statistics
 import subprocess
@@ -94,8 +101,14 @@ class Client:
         if form is not None:
             body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # the server closed an idle keep-alive connection: a browser reconnects
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         response.read()
         cookie = response.getheader("Set-Cookie")
         if cookie:
@@ -147,7 +160,7 @@ def start_server(database: Path, workers: int, threads: int) -> tuple[subprocess
     raise SystemExit("gunicorn did not start")
 
 
-def bench_submit(clients: int, rounds: int, workers: int) -> None:
+def bench_submit(clients: int, rounds: int, workers: int, think: float) -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     database = folder / "bench.db"
     app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
@@ -163,8 +176,12 @@ def bench_submit(clients: int, rounds: int, workers: int) -> None:
             client.request("POST", "/login", {"email": f"bench{n}@example.com",
                                               "password": "bench-password-1"})
         print(f"server: gunicorn, {workers} worker(s) x {clients} threads, SQLite WAL file")
-        for label, work in (("baseline GET /healthz", baseline_work(sessions, rounds)),
-                            ("quiz submit", submit_work(sessions, rounds, port))):
+        models = (("baseline GET /healthz", baseline_work(sessions, rounds)),
+                  ("submit, saturating", saturating_work(sessions, rounds, port)),
+                  (f"submit, learners (think {think} s)",
+                   learner_work(sessions, rounds, port, think)),
+                  ("submit, deadline burst", burst_work(sessions, rounds, port)))
+        for label, work in models:
             start = time.perf_counter()
             timings = run_clients(clients, work)
             report(f"{label} ({clients} clients)", timings, time.perf_counter() - start)
@@ -182,18 +199,62 @@ def baseline_work(sessions: list[Client], rounds: int):  # type: ignore[no-untyp
     return work
 
 
-def submit_work(sessions: list[Client], rounds: int, port: int):  # type: ignore[no-untyped-def]
+def start_attempt(client: Client, port: int) -> str:
+    _, location = client.request("POST", "/quizzes/bench-quiz/start", {})
+    return location.replace(f"http://127.0.0.1:{port}", "")
+
+
+def save_all(client: Client, path: str) -> None:
+    answers = {f"q{slot}": "1" for slot in range(20)}
+    client.request("POST", path, {"slots": ",".join(map(str, range(20))), "action": "save",
+                                  **answers})
+
+
+def timed_submit(client: Client, path: str) -> float:
+    start = time.perf_counter()
+    client.request("POST", path, {"slots": "", "action": "submit"})
+    return time.perf_counter() - start
+
+
+def saturating_work(sessions: list[Client], rounds: int, port: int):  # type: ignore[no-untyped-def]
     def work(index: int):  # type: ignore[no-untyped-def]
         client = sessions[index]
         for _ in range(rounds):
-            _, location = client.request("POST", "/quizzes/bench-quiz/start", {})
-            path = location.replace(f"http://127.0.0.1:{port}", "")
-            answers = {f"q{slot}": "1" for slot in range(20)}
-            client.request("POST", path, {"slots": ",".join(map(str, range(20))),
-                                          "action": "save", **answers})
-            start = time.perf_counter()
-            client.request("POST", path, {"slots": "", "action": "submit"})
-            yield time.perf_counter() - start
+            path = start_attempt(client, port)
+            save_all(client, path)
+            yield timed_submit(client, path)
+    return work
+
+
+def learner_work(sessions: list[Client], rounds: int, port: int, think: float):  # type: ignore[no-untyped-def]
+    def work(index: int):  # type: ignore[no-untyped-def]
+        client, rng = sessions[index], random.Random(index)
+
+        def pause() -> None:
+            time.sleep(think * rng.uniform(0.5, 1.5))
+
+        for _ in range(rounds):
+            pause()
+            path = start_attempt(client, port)
+            for slot in range(20):
+                pause()
+                client.request("POST", f"{path}/autosave", {"slots": str(slot),
+                                                             f"q{slot}": "1"})
+            pause()
+            yield timed_submit(client, path)
+    return work
+
+
+def burst_work(sessions: list[Client], rounds: int, port: int):  # type: ignore[no-untyped-def]
+    bell = threading.Barrier(len(sessions))
+
+    def work(index: int):  # type: ignore[no-untyped-def]
+        client = sessions[index]
+        for _ in range(rounds):
+            path = start_attempt(client, port)
+            save_all(client, path)
+            bell.wait(timeout=300)
+            yield timed_submit(client, path)
     return work
 
 
@@ -203,9 +264,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1,
                         help="gunicorn processes (SQLite writers then wait on its file lock)")
+    parser.add_argument("--think", type=float, default=0.5,
+                        help="mean pause before each learner request, in seconds")
     args = parser.parse_args()
     bench_grading()
-    bench_submit(args.clients, args.rounds, args.workers)
+    bench_submit(args.clients, args.rounds, args.workers, args.think)
 
 
 if __name__ == "__main__":
