@@ -9,7 +9,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from quizzes.models import Attempt
 from quizzes.types import get_type
 
-
 GRADED_COLUMNS = ("fraction", "feedback", "misconceptions", "needs_grading")
 
 
