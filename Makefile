@@ -66,6 +66,7 @@ lint: setup-dev
 
 bench: setup-dev translations
 	$(BIN)/python bench/quiz_submit.py
+	$(BIN)/python bench/quiz_cycle_cost.py --no-valgrind
 	$(BIN)/python bench/hr_report.py --learners 2000 --backends sqlite --no-export
 
 clean:
