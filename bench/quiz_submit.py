@@ -160,7 +160,7 @@ def start_server(database: Path, workers: int, threads: int) -> tuple[subprocess
     raise SystemExit("gunicorn did not start")
 
 
-def bench_submit(clients: int, rounds: int, workers: int, think: float) -> None:
+def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: float) -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     database = folder / "bench.db"
     app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
@@ -169,13 +169,13 @@ def bench_submit(clients: int, rounds: int, workers: int, think: float) -> None:
     seed(app, clients)
     with app.app_context():
         db.engine.dispose()
-    server, port = start_server(database, workers, clients)
+    server, port = start_server(database, workers, threads)
     try:
         sessions = [Client(port) for _ in range(clients)]
         for n, client in enumerate(sessions):
             client.request("POST", "/login", {"email": f"bench{n}@example.com",
                                               "password": "bench-password-1"})
-        print(f"server: gunicorn, {workers} worker(s) x {clients} threads, SQLite WAL file")
+        print(f"server: gunicorn, {workers} worker(s) x {threads} threads, SQLite WAL file")
         models = (("baseline GET /healthz", baseline_work(sessions, rounds)),
                   ("submit, saturating", saturating_work(sessions, rounds, port)),
                   (f"submit, learners (think {think} s)",
@@ -264,11 +264,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1,
                         help="gunicorn processes (SQLite writers then wait on its file lock)")
+    parser.add_argument("--threads", type=int, help="per worker (default: one per client)")
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean pause before each learner request, in seconds")
     args = parser.parse_args()
     bench_grading()
-    bench_submit(args.clients, args.rounds, args.workers, args.think)
+    bench_submit(args.clients, args.rounds, args.workers, args.threads or args.clients,
+                 args.think)
 
 
 if __name__ == "__main__":
