@@ -32,7 +32,7 @@ from accounts.models import Department, User
 from api.models import XapiStatement, utcnow
 from courses.models import Course, Enrollment, Lesson, OutlineItem
 from extensions import db
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Quiz, Response
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 VERBS = ("launched", "experienced", "completed", "attempted", "answered", "passed", "failed")
@@ -264,16 +264,15 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
     user = db.session.get(User, attempt.user_id)
     quiz = attempt.quiz
     responses = attempt.responses
-    # One query for the questions and one multi-row INSERT, not a lazy load and an
-    # INSERT per answer. (The list is kept: the identity map holds objects only weakly.)
-    questions = db.session.scalars(select(Question).where(  # noqa: F841
-        Question.id.in_({response.revision.question_id for response in responses}))).all()
     if responses:
-        # every answer shares the context but for its revision: build it once
-        course = quiz.course
-        shared = context(user, course, parent=quiz_activity(quiz), group_course=True)
-        db.session.execute(insert(XapiStatement),
-                           [_answer_statement(user, attempt, r, shared) for r in responses])
+        # one query for the question keys (the quiz's questions, which the completion
+        # check reads next) and one multi-row INSERT, not a lazy load and an INSERT per
+        # answer; every answer shares the context but for its revision: built once
+        keys = {question.id: question.key for question in quiz.questions}
+        shared = context(user, quiz.course, parent=quiz_activity(quiz), group_course=True)
+        db.session.execute(insert(XapiStatement), [
+            _answer_statement(user, attempt, r, keys[r.revision.question_id], shared)
+            for r in responses])
     result = {"completion": True, "duration": _attempt_duration(attempt)}
     if not attempt.pending:
         result["score"] = score(attempt.points, attempt.max_points, attempt.score)
@@ -281,13 +280,12 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
            result=result, when=attempt.submitted_at)
 
 
-def _answer_statement(user: User, attempt: Attempt, response: Response,
+def _answer_statement(user: User, attempt: Attempt, response: Response, key: str,
                       shared_context: dict[str, Any]) -> dict[str, Any]:
-    quiz = attempt.quiz
     revision = response.revision
-    obj = {"objectType": "Activity", "id": question_iri(quiz, revision.question.key),
+    obj = {"objectType": "Activity", "id": question_iri(attempt.quiz, key),
            "definition": {"type": ACTIVITY_TYPES["question"], "interactionType": "other",
-                          "name": {"und": revision.question.key}}}
+                          "name": {"und": key}}}
     result: dict[str, Any] = {"completion": response.answer is not None}
     if response.answer is not None:
         result["response"] = _response_text(response.answer)
