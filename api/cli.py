@@ -42,7 +42,7 @@ def list_command() -> None:
 @token_cli.command("revoke")
 @click.argument("ref")
 def revoke_command(ref: str) -> None:
-    """Revoke a token by id or by the characters after relay_ shown in the list."""
+    """Revoke a token by id or by the relay_… prefix shown in the list."""
     token = tokens.find_token(ref)
     if token is None:
         raise click.ClickException(f"no single token matches {ref}")

@@ -102,10 +102,15 @@ def get_token(token_id: int) -> ApiToken | None:
 
 
 def find_token(ref: str) -> ApiToken | None:
-    """A token by id, or by its unique shown prefix (for the command line)."""
+    """A token by id, or by its unique prefix as the list shows it (`relay_Ab3-x9_q…`).
+
+    The shown form is the safe one to paste: a bare prefix may start with "-", which a
+    command line reads as an option, or be all digits, which reads as an id.
+    """
     if ref.isdigit():
         return get_token(int(ref))
-    matches = db.session.scalars(select(ApiToken).where(ApiToken.prefix == ref)).all()
+    prefix = ref.removeprefix(TOKEN_PREFIX).rstrip("…")
+    matches = db.session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).all()
     return matches[0] if len(matches) == 1 else None
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from api import tokens
@@ -94,7 +95,20 @@ def test_last_use_is_recorded_without_a_write_per_request(client, issue):
 def test_revoking_twice_says_so(runner, issue):
     issue("roster:read")
     token = db.session.scalar(select(ApiToken))
-    assert "revoked" in runner.invoke(args=["api", "token", "revoke", token.prefix]).output
+    shown = f"relay_{token.prefix}…"  # as `flask api token list` prints it
+    assert "revoked" in runner.invoke(args=["api", "token", "revoke", shown]).output
     again = runner.invoke(args=["api", "token", "revoke", str(token.id)]).output
     assert "already revoked" in again
     assert runner.invoke(args=["api", "token", "revoke", "nope"]).exit_code != 0
+
+
+@pytest.mark.parametrize("prefix", ["-Ab3x9_q", "12345678"])
+def test_a_prefix_that_looks_like_an_option_or_an_id_is_found_in_its_shown_form(
+        runner, issue, prefix):
+    # random prefixes start with "-" one time in 64: the bare form would be an option
+    issue("roster:read")
+    token = db.session.scalar(select(ApiToken))
+    token.prefix = prefix
+    db.session.commit()
+    result = runner.invoke(args=["api", "token", "revoke", f"relay_{prefix}"])
+    assert result.exit_code == 0 and f"token {token.id} revoked" in result.output
