@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.quiz_submit import BENCH_SETTINGS, seed  # noqa: E402
+from bench.quiz_submit import BENCH_SETTINGS, SAVE_ALL, seed  # noqa: E402
 
 SHORT, LONG = 5, 25
 
@@ -70,9 +70,7 @@ def _request(client, step: str, path: str):  # type: ignore[no-untyped-def]
     if step == "start":
         return client.post("/quizzes/bench-quiz/start", data={})
     if step == "save":
-        answers = {f"q{slot}": "1" for slot in range(20)}
-        return client.post(path, data={"slots": ",".join(map(str, range(20))),
-                                       "action": "save", **answers})
+        return client.post(path, data=SAVE_ALL)
     return client.post(path, data={"slots": "", "action": "submit"})
 
 
