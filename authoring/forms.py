@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from courses.models import SLUG
+from courses.models import ESTIMATED_MINUTES_MAX, SLUG, TITLE_MAX
+from quizzes.settings import MAX_ATTEMPTS, MAX_GRACE_MINUTES, MAX_TIME_LIMIT_MINUTES
 
 SLUG_RULE = Regexp(SLUG.pattern, message=_l("Lower-case letters, digits and dashes."))
 
@@ -23,11 +24,12 @@ SLUG_RULE = Regexp(SLUG.pattern, message=_l("Lower-case letters, digits and dash
 class CourseForm(FlaskForm):
     slug = StringField(_l("Slug (web address)"), validators=[DataRequired(), Length(max=100),
                                                             SLUG_RULE])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    title_en = StringField(_l("English subtitle"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    title_en = StringField(_l("English subtitle"), validators=[Optional(), Length(max=TITLE_MAX)])
     summary = TextAreaField(_l("Summary"), validators=[DataRequired()])
     estimated_minutes = IntegerField(_l("Estimated minutes"), default=30,
-                                     validators=[InputRequired(), NumberRange(min=1, max=10000)])
+                                     validators=[InputRequired(),
+                                                 NumberRange(min=1, max=ESTIMATED_MINUTES_MAX)])
     version = HiddenField()
     submit = SubmitField(_l("Save course"))
 
@@ -36,7 +38,7 @@ class NewItemForm(FlaskForm):
     kind = SelectField(_l("Add"), choices=[SelectChoice("lesson", _l("Lesson")),
                                            SelectChoice("quiz", _l("Quiz"))])
     slug = StringField(_l("Slug"), validators=[DataRequired(), Length(max=100), SLUG_RULE])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     version = HiddenField()
     submit = SubmitField(_l("Add to outline"))
 
@@ -48,7 +50,7 @@ class VersionedActionForm(FlaskForm):
 
 
 class LessonForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     source = TextAreaField(_l("Text (Markdown)"), validators=[Optional()])
     base_revision = HiddenField()
     save = SubmitField(_l("Save draft"))
@@ -56,18 +58,19 @@ class LessonForm(FlaskForm):
 
 
 class QuizSettingsForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     pass_mark = IntegerField(_l("Pass mark (%)"), validators=[InputRequired(),
                                                               NumberRange(min=0, max=100)])
     attempts_allowed = IntegerField(_l("Attempts allowed (empty: unlimited)"),
-                                    validators=[Optional(), NumberRange(min=1, max=100)])
+                                    validators=[Optional(), NumberRange(min=1, max=MAX_ATTEMPTS)])
     time_limit_minutes = IntegerField(_l("Time limit in minutes (empty: none)"),
-                                      validators=[Optional(), NumberRange(min=1, max=7 * 24 * 60)])
+                                      validators=[Optional(),
+                                                  NumberRange(min=1, max=MAX_TIME_LIMIT_MINUTES)])
     deadline_action = SelectField(_l("At the time limit"), choices=[
         SelectChoice("submit", _l("Submit what was saved")),
         SelectChoice("grace", _l("Allow a grace period to submit"))])
     grace_minutes = IntegerField(_l("Grace minutes"), default=0,
-                                 validators=[Optional(), NumberRange(min=0, max=1440)])
+                                 validators=[Optional(), NumberRange(min=0, max=MAX_GRACE_MINUTES)])
     grading_method = SelectField(_l("Grade from"), choices=[
         SelectChoice("highest", _l("Highest attempt")),
         SelectChoice("latest", _l("Latest attempt")),

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from courses.models import SLUG, TITLE_MAX, Course, Lesson, LessonRevision, OutlineItem
+from courses.models import (
+    ESTIMATED_MINUTES_MAX,
+    SLUG,
+    TITLE_MAX,
+    Course,
+    Lesson,
+    LessonRevision,
+    OutlineItem,
+)
 from courses.rendering import reading_minutes, render_markdown
 from courses.yamlfile import YamlError, line_of, load_yaml
 from extensions import db
@@ -130,9 +138,10 @@ def load_course(folder: Path, errors: list[str]) -> CourseSource | None:
     if len(folder.name) > 100:
         errors.append(f"{name}: the folder name (the slug) has more than 100 characters")
     minutes = raw.get("estimated_minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 10_000:
+    if (isinstance(minutes, bool) or not isinstance(minutes, int)
+            or not 0 < minutes <= ESTIMATED_MINUTES_MAX):
         errors.append(f"{name}: line {raw.line}: estimated_minutes: a whole number from 1 "
-                      "to 10000")
+                      f"to {ESTIMATED_MINUTES_MAX}")
     items = _load_outline(folder, raw, errors)
     if len(errors) > before:
         return None

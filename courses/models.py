@@ -23,6 +23,7 @@ from extensions import db
 # Slugs and keys: lower-case letters, digits and dashes, at most 100 (their columns).
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TITLE_MAX = 200
+ESTIMATED_MINUTES_MAX = 10_000  # a course's estimate, in content files and the editor
 
 COURSE_STATUSES = ("draft", "published", "archived")
 

@@ -7,6 +7,10 @@ from typing import Any
 GRADING_METHODS = ("highest", "latest", "first", "average")
 REVIEW_MODES = ("after_submit", "after_last_attempt", "never")
 DEADLINE_ACTIONS = ("submit", "grace")
+# bounds shared with the web editor's form
+MAX_ATTEMPTS = 100
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
+MAX_GRACE_MINUTES = 24 * 60
 
 DEFAULTS: dict[str, Any] = {
     "pass_mark": 80,
@@ -37,9 +41,9 @@ def validate_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
         raise SettingsError(sorted(unknown)[0], "unknown setting")
     settings = {**DEFAULTS, **raw}
     _number(settings, "pass_mark", 0, 100)
-    _optional_int(settings, "attempts_allowed", 1, 100)
-    _optional_int(settings, "time_limit_minutes", 1, 7 * 24 * 60)
-    _number(settings, "grace_minutes", 0, 24 * 60)
+    _optional_int(settings, "attempts_allowed", 1, MAX_ATTEMPTS)
+    _optional_int(settings, "time_limit_minutes", 1, MAX_TIME_LIMIT_MINUTES)
+    _number(settings, "grace_minutes", 0, MAX_GRACE_MINUTES)
     _choice(settings, "grading_method", GRADING_METHODS)
     _choice(settings, "review", REVIEW_MODES)
     _choice(settings, "deadline_action", DEADLINE_ACTIONS)
