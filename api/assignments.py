@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from accounts import service as accounts
 from accounts.models import Department
-from api.service import BulkError
+from api.service import BulkError, row_error
 from courses.assignment import DUE_FROM, AssignmentError, assign_course
 from courses.models import Assignment, Course
 from extensions import db
@@ -45,7 +45,7 @@ def create_assignment(body: Any) -> tuple[Assignment, int]:
 
 
 def _problem(field_name: str, message: str) -> dict[str, Any]:
-    return {"index": 0, "key": None, "field": field_name, "message": message}
+    return row_error(0, field_name, message, None)  # the body is the one "row"
 
 
 def _course(slug: Any, errors: list[dict[str, Any]]) -> Course | None:

@@ -54,7 +54,8 @@ class BulkResult:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
-def _error(index: int, field_name: str, message: str, key: str | None) -> dict[str, Any]:
+def row_error(index: int, field_name: str, message: str, key: str | None) -> dict[str, Any]:
+    """One entry of a 422's details: the row (its index and key), the field, what is wrong."""
     return {"index": index, "key": key, "field": field_name, "message": message}
 
 
@@ -64,16 +65,16 @@ def _text(row: dict[str, Any], name: str, index: int, key: str | None,
     value = row.get(name)
     if value is None:
         if required:
-            errors.append(_error(index, name, "required", key))
+            errors.append(row_error(index, name, "required", key))
         return None
     if not isinstance(value, str):
-        errors.append(_error(index, name, "must be a string", key))
+        errors.append(row_error(index, name, "must be a string", key))
         return None
     if "\x00" in value:
-        errors.append(_error(index, name, "contains a NUL character", key))
+        errors.append(row_error(index, name, "contains a NUL character", key))
         return None
     if len(value.strip()) > LIMITS[name]:
-        errors.append(_error(index, name, f"has more than {LIMITS[name]} characters", key))
+        errors.append(row_error(index, name, f"has more than {LIMITS[name]} characters", key))
         return None
     return value
 
@@ -82,20 +83,20 @@ def _check_shape(rows: Any, fields: tuple[str, ...], max_rows: int, key_field: s
                  ) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
     """The rows that are objects (with their index), and the errors of shape found."""
     if not isinstance(rows, list):
-        raise BulkError([_error(-1, "", "expected a list of rows", None)], "malformed body")
+        raise BulkError([row_error(-1, "", "expected a list of rows", None)], "malformed body")
     if not rows:
-        raise BulkError([_error(-1, "", "the list of rows is empty", None)], "malformed body")
+        raise BulkError([row_error(-1, "", "the list of rows is empty", None)], "malformed body")
     if len(rows) > max_rows:
-        raise BulkError([_error(-1, "", f"at most {max_rows} rows per request", None)],
+        raise BulkError([row_error(-1, "", f"at most {max_rows} rows per request", None)],
                         "too many rows")
     errors, objects = [], []
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            errors.append(_error(index, "", "each row must be an object", None))
+            errors.append(row_error(index, "", "each row must be an object", None))
             continue
         objects.append((index, row))
         key = row.get(key_field) if isinstance(row.get(key_field), str) else None
-        errors.extend(_error(index, str(name), "unknown field", key)
+        errors.extend(row_error(index, str(name), "unknown field", key)
                       for name in row if name not in fields)
     return objects, errors
 
@@ -123,10 +124,10 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
             continue
         problem = _admin_problem(item, existing.get(item.row.email))
         if problem:
-            errors.append(_error(index, *problem, item.row.email))
+            errors.append(row_error(index, *problem, item.row.email))
             continue
         if item.row.email in seen:
-            errors.append(_error(index, "email", f"also in row {seen[item.row.email]}",
+            errors.append(row_error(index, "email", f"also in row {seen[item.row.email]}",
                                  item.row.email))
             continue
         seen[item.row.email] = index
@@ -148,10 +149,10 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
     if roles is not None and not (isinstance(roles, list) and all(
             isinstance(r, str) and "\x00" not in r and len(r) <= LIMITS["role"]
             for r in roles)):
-        found.append(_error(index, "roles", "must be a list of role names", key))
+        found.append(row_error(index, "roles", "must be a list of role names", key))
     active = row.get("active")
     if active is not None and not isinstance(active, bool):
-        found.append(_error(index, "active", "must be true or false", key))
+        found.append(row_error(index, "active", "must be true or false", key))
     if found:
         errors.extend(found)
         return None
@@ -161,7 +162,7 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
     problems, roster_row = check_row(record, index)
     for problem in problems:
         field_name, _, message = problem.partition(": ")
-        errors.append(_error(index, field_name, message, key))
+        errors.append(row_error(index, field_name, message, key))
     if roster_row is None or problems:
         return None
     return _UserRow(roster_row, active, keep_roles=roles is None,
@@ -198,7 +199,7 @@ def _apply_users(prepared: list[_UserRow], existing: dict[str, User]) -> BulkRes
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise BulkError([_error(-1, "email", "another request changed these users at the same "
+        raise BulkError([row_error(-1, "email", "another request changed these users at the same "
                                 "time; retry", None)], "conflict") from None
     except Exception:
         db.session.rollback()
@@ -256,19 +257,19 @@ def upsert_departments(rows: Any, max_rows: int = 1000) -> BulkResult:
         parent = parent.strip() if parent else None
         if not found:
             if code not in existing and not CODE_PATTERN.fullmatch(code):
-                found.append(_error(index, "code", "must be letters, digits, '.', '_' or '-', "
+                found.append(row_error(index, "code", "must be letters, digits, '.', '_' or '-', "
                                     "starting with a letter or digit", key))
             if not name:
-                found.append(_error(index, "name", "empty", key))
+                found.append(row_error(index, "name", "empty", key))
             if code in wanted:
-                found.append(_error(index, "code", f"also in row {wanted[code][0]}", key))
+                found.append(row_error(index, "code", f"also in row {wanted[code][0]}", key))
         if found:
             errors.extend(found)
             continue
         wanted[code] = (index, name, parent)
     for code, (index, _name, parent) in wanted.items():
         if parent is not None and parent not in wanted and parent not in existing:
-            errors.append(_error(index, "parent", f"unknown code '{parent}'", code))
+            errors.append(row_error(index, "parent", f"unknown code '{parent}'", code))
     if not errors:
         errors.extend(_cycles(existing, wanted))
     if errors:
@@ -289,7 +290,7 @@ def _cycles(existing: dict[str, Department], wanted: dict[str, tuple[int, str, s
             seen.add(current)
             current = parents.get(current)
         if current == code:
-            errors.append(_error(index, "parent", "would make a department its own ancestor",
+            errors.append(row_error(index, "parent", "would make a department its own ancestor",
                                  code))
     return errors
 
@@ -317,7 +318,7 @@ def _apply_departments(existing: dict[str, Department],
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise BulkError([_error(-1, "code", "another request changed these departments at "
+        raise BulkError([row_error(-1, "code", "another request changed these departments at "
                                 "the same time; retry", None)], "conflict") from None
     except Exception:
         db.session.rollback()
