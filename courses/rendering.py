@@ -72,8 +72,9 @@ def sanitize_html(html: str) -> str:
 def _namespace_ids(tag: str, attribute: str, value: str) -> str:
     if attribute == "id" and not value.startswith(ID_PREFIX):
         return ID_PREFIX + value
-    if tag == "a" and attribute == "href" and value.startswith("#"):
-        return "#" + ID_PREFIX + value[1:] if not value.startswith("#" + ID_PREFIX) else value
+    if (tag == "a" and attribute == "href" and value.startswith("#")
+            and not value.startswith("#" + ID_PREFIX)):
+        return "#" + ID_PREFIX + value[1:]
     return value
 
 
