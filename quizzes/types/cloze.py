@@ -339,7 +339,6 @@ class Cloze(QuestionType):
         gaps = data["gaps"]
         return GAP_RE.sub(lambda m: f"[{gap_answer(gaps[int(m.group(1)) - 1])}]", data["text"])
 
-
     def right_answer(self, data: Mapping[str, Any]) -> list[int | str]:
         return [right_choice(gap["options"]) if gap["kind"] == "choice"
                 else literal_text(gap["answers"]) for gap in data["gaps"]]

@@ -102,7 +102,6 @@ class Essay(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return data["rubric"]
 
-
     def right_answer(self, data: Mapping[str, Any]) -> str:
         return SAMPLE_ESSAY
 

@@ -172,7 +172,6 @@ class Matching(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return "; ".join(f"{p['left']} → {p['right']}" for p in data["pairs"])
 
-
     def right_answer(self, data: Mapping[str, Any]) -> list[int]:
         texts = rights(data)
         return [texts.index(pair["right"]) for pair in data["pairs"]]

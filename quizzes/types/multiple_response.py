@@ -103,7 +103,6 @@ class MultipleResponse(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return "; ".join(o["text"] for o in data["options"] if o["weight"] > 0)
 
-
     def right_answer(self, data: Mapping[str, Any]) -> list[int]:
         return [i for i, option in enumerate(data["options"]) if option["weight"] > 0]
 

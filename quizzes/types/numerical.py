@@ -187,7 +187,6 @@ class Numerical(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return " / ".join(describe(a) for a in data["answers"] if a["weight"] == 100)
 
-
     def right_answer(self, data: Mapping[str, Any]) -> float:
         entry = next(a for a in data["answers"] if a["weight"] == 100)
         return entry["value"] if "value" in entry else (entry["min"] + entry["max"]) / 2

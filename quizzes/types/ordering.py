@@ -140,7 +140,6 @@ class Ordering(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return " → ".join(data["items"])
 
-
     def right_answer(self, data: Mapping[str, Any]) -> list[int]:
         return list(range(len(data["items"])))
 

@@ -177,7 +177,6 @@ class ShortAnswer(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return accepted_text(data["answers"])
 
-
     def right_answer(self, data: Mapping[str, Any]) -> str:
         return literal_text(data["answers"])
 

@@ -154,7 +154,6 @@ class SingleChoice(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return next(o["text"] for o in data["options"] if o["correct"])
 
-
     def right_answer(self, data: Mapping[str, Any]) -> int:
         return right_choice(data["options"])
 

@@ -110,7 +110,6 @@ class TrueFalse(QuestionType):
     def correct_answer(self, data: Mapping[str, Any]) -> str:
         return "True" if data["answer"] else "False"
 
-
     def right_answer(self, data: Mapping[str, Any]) -> bool:
         return bool(data["answer"])
 
