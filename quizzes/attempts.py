@@ -19,8 +19,9 @@ from quizzes.types import get_type
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of one attempt, in quiz order before any shuffling."""
     live = [q for q in quiz.questions if not q.retired and q.current_revision_id is not None]
-    # One query for every current revision instead of a lazy load per question (the list
-    # keeps them in the identity map, which holds objects only weakly).
+    # One query for every current revision instead of a lazy load per question. The list
+    # keeps them in the identity map (which holds objects only weakly) until the filter
+    # below reads `q.current`, which then holds each one: keep that read.
     revisions = db.session.scalars(select(QuestionRevision).where(  # noqa: F841
         QuestionRevision.id.in_([q.current_revision_id for q in live]))).all()
     pool = [q for q in live if q.current is not None]
