@@ -33,6 +33,7 @@ from quizzes.types.forms import (
     WeightedRowsForm,
     option_rows,
 )
+from quizzes.types.single_choice import pick_wrong
 
 # Moodle accepts positive weights whose sum rounds to 100 %, so GIFT files with
 # three options at %33.333% import; grading divides by the actual sum.
@@ -108,9 +109,8 @@ class MultipleResponse(QuestionType):
 
     def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> list[int] | None:
         options = data["options"]
-        wrong = [i for i, option in enumerate(options) if option["weight"] <= 0]
-        tagged = [i for i in wrong if options[i]["misconception"]]
-        return [rng.choice(tagged or wrong)] if wrong else None
+        choice = pick_wrong(options, [i for i, o in enumerate(options) if o["weight"] <= 0], rng)
+        return None if choice is None else [choice]
 
     def render_context(
         self, data: Mapping[str, Any], option_order: list[int] | None

@@ -67,7 +67,12 @@ def right_choice(options: Sequence[Mapping[str, Any]]) -> int:
 
 
 def wrong_choice(options: Sequence[Mapping[str, Any]], rng: random.Random) -> int | None:
-    wrong = [i for i, option in enumerate(options) if not option["correct"]]
+    return pick_wrong(options, [i for i, o in enumerate(options) if not o["correct"]], rng)
+
+
+def pick_wrong(options: Sequence[Mapping[str, Any]], wrong: list[int],
+               rng: random.Random) -> int | None:
+    """One of the wrong options, preferring those tagged with a misconception."""
     tagged = [i for i in wrong if options[i]["misconception"]]
     return rng.choice(tagged or wrong) if wrong else None
 
