@@ -221,13 +221,13 @@ def record_final_grade(attempt: Attempt) -> None:
 
 
 def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:
-    graded = list(db.session.scalars(select(Attempt).where(
+    # the scores only: whole attempts would decode every layout (and load into the session)
+    scores = [score or 0.0 for score in db.session.scalars(select(Attempt.score).where(
         Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == "finished",
-        Attempt.pending.is_(False)).order_by(Attempt.number)))
-    if not graded:
+        Attempt.pending.is_(False)).order_by(Attempt.number))]
+    if not scores:
         return None
-    score = grade_by_method(quiz.settings.get("grading_method", "highest"),
-                            [a.score or 0.0 for a in graded])
+    score = grade_by_method(quiz.settings.get("grading_method", "highest"), scores)
     grade = db.session.scalar(select(QuizGrade).where(
         QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
     if grade is None:

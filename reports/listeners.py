@@ -92,7 +92,8 @@ class Touched:
                 return
             if not _finished_before_or_after(obj):
                 return
-            self.concept_users.add(obj.user_id)
+            if 1 in (obj.number, *_old_values(obj, "number")):  # concepts count first attempts
+                self.concept_users.add(obj.user_id)
             self.pairs.add((obj.user_id, obj.quiz.course_id))  # the best score of that course
 
 
