@@ -160,7 +160,11 @@ def start_server(database: Path, workers: int, threads: int) -> tuple[subprocess
     raise SystemExit("gunicorn did not start")
 
 
-def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: float) -> None:
+MODELS = ("saturating", "learners", "burst")
+
+
+def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: float,
+                 models: list[str]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     database = folder / "bench.db"
     app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
@@ -176,12 +180,12 @@ def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: f
             client.request("POST", "/login", {"email": f"bench{n}@example.com",
                                               "password": "bench-password-1"})
         print(f"server: gunicorn, {workers} worker(s) x {threads} threads, SQLite WAL file")
-        models = (("baseline GET /healthz", baseline_work(sessions, rounds)),
-                  ("submit, saturating", saturating_work(sessions, rounds, port)),
-                  (f"submit, learners (think {think} s)",
-                   learner_work(sessions, rounds, port, think)),
-                  ("submit, deadline burst", burst_work(sessions, rounds, port)))
-        for label, work in models:
+        runs = {"saturating": ("submit, saturating", saturating_work(sessions, rounds, port)),
+                "learners": (f"submit, learners (think {think} s)",
+                             learner_work(sessions, rounds, port, think)),
+                "burst": ("submit, deadline burst", burst_work(sessions, rounds, port))}
+        chosen = [runs[name] for name in models]
+        for label, work in [("baseline GET /healthz", baseline_work(sessions, rounds)), *chosen]:
             start = time.perf_counter()
             timings = run_clients(clients, work)
             report(f"{label} ({clients} clients)", timings, time.perf_counter() - start)
@@ -270,10 +274,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="per worker (default: one per client)")
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean pause before each learner request, in seconds")
+    parser.add_argument("--models", default=",".join(MODELS),
+                        help=f"which load models to run, of {','.join(MODELS)}")
     args = parser.parse_args()
+    models = args.models.split(",")
+    if not set(models) <= set(MODELS):
+        parser.error(f"--models: choose from {','.join(MODELS)}")
     bench_grading()
     bench_submit(args.clients, args.rounds, args.workers, args.threads or args.clients,
-                 args.think)
+                 args.think, models)
 
 
 if __name__ == "__main__":
