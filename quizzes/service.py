@@ -215,9 +215,10 @@ def record_final_grade(attempt: Attempt) -> None:
         return
     quiz = attempt.quiz
     user = db.session.get(User, attempt.user_id)
-    record_quiz_grade(quiz, user)
+    grade = record_quiz_grade(quiz, user)
     attempt_graded.send(attempt)
-    courses.refresh_completion(user, quiz.course)
+    if grade is not None and grade.passed:  # an unpassed quiz completes no course
+        courses.refresh_completion(user, quiz.course)
 
 
 def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:
