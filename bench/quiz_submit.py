@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
+import os
 import random
 import socket
 import statistics
@@ -142,16 +144,24 @@ def report(label: str, timings: list[float], wall: float) -> None:
           f"median {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
 
 
-def start_server(database: Path, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    """Gunicorn in its own process, as in production: the clients here do not share its GIL."""
+def start_server(database: Path, workers: int, threads: int, gc_freeze: bool = True
+                 ) -> tuple[subprocess.Popen, int]:
+    """Gunicorn in its own process, as in production: the clients here do not share its GIL.
+
+    Its config is the repository's gunicorn.conf.py (gc.freeze() unless gc_freeze is
+    False) with a probe that logs the worker's garbage collections beside the database.
+    """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = {**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    environment = {**os.environ, "RELAY_GC_PROBE": str(gc_log(database)),
+                   "RELAY_GC_FREEZE": "on" if gc_freeze else "off"}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread",
-         "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         f"app:create_app({settings!r})"], cwd=ROOT)
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:bench.gc_probe",
+         "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         f"app:create_app({settings!r})"], cwd=ROOT, env=environment)
     for _ in range(200):
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
@@ -162,11 +172,28 @@ def start_server(database: Path, workers: int, threads: int) -> tuple[subprocess
     raise SystemExit("gunicorn did not start")
 
 
+def gc_log(database: Path) -> Path:
+    return database.with_suffix(".gc.jsonl")
+
+
+def report_gc(database: Path, phases: list[tuple[str, float, float]]) -> None:
+    """The server's garbage collections during each timed phase (wall-clock windows)."""
+    pauses = [json.loads(line) for line in gc_log(database).read_text().splitlines()]
+    for label, start, end in phases:
+        during = [(generation, seconds) for when, generation, seconds in pauses
+                  if start <= when <= end]
+        full = sorted(seconds for generation, seconds in during if generation == 2)
+        text = (f"{len(full)} full (median {statistics.median(full) * 1000:.1f} ms, "
+                f"max {full[-1] * 1000:.1f} ms)") if full else "0 full"
+        print(f"  server GC during {label}: {text}; all collections "
+              f"{sum(seconds for _, seconds in during) * 1000:.0f} ms in {len(during)}")
+
+
 MODELS = ("saturating", "learners", "burst")
 
 
 def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: float,
-                 models: list[str]) -> None:
+                 models: list[str], gc_freeze: bool = True) -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     database = folder / "bench.db"
     app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
@@ -175,25 +202,29 @@ def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: f
     seed(app, clients)
     with app.app_context():
         db.engine.dispose()
-    server, port = start_server(database, workers, threads)
+    server, port = start_server(database, workers, threads, gc_freeze)
+    phases = []
     try:
         sessions = [Client(port) for _ in range(clients)]
         for n, client in enumerate(sessions):
             client.request("POST", "/login", {"email": f"bench{n}@example.com",
                                               "password": "bench-password-1"})
-        print(f"server: gunicorn, {workers} worker(s) x {threads} threads, SQLite WAL file")
+        print(f"server: gunicorn, {workers} worker(s) x {threads} threads, SQLite WAL file, "
+              f"gc.freeze() {'on' if gc_freeze else 'off'}")
         runs = {"saturating": ("submit, saturating", saturating_work(sessions, rounds, port)),
                 "learners": (f"submit, learners (think {think} s)",
                              learner_work(sessions, rounds, port, think)),
                 "burst": ("submit, deadline burst", burst_work(sessions, rounds, port))}
         chosen = [runs[name] for name in models]
         for label, work in [("baseline GET /healthz", baseline_work(sessions, rounds)), *chosen]:
-            start = time.perf_counter()
+            start, began = time.perf_counter(), time.time()
             timings = run_clients(clients, work)
             report(f"{label} ({clients} clients)", timings, time.perf_counter() - start)
+            phases.append((label, began, time.time()))
     finally:
         server.terminate()
         server.wait()
+    report_gc(database, phases)
 
 
 def baseline_work(sessions: list[Client], rounds: int):  # type: ignore[no-untyped-def]
@@ -278,13 +309,16 @@ def main() -> None:
                         help="mean pause before each learner request, in seconds")
     parser.add_argument("--models", default=",".join(MODELS),
                         help=f"which load models to run, of {','.join(MODELS)}")
+    parser.add_argument("--gc-freeze", choices=("on", "off", "both"), default="on",
+                        help="gunicorn.conf.py's gc.freeze() in the worker; both: off, then on")
     args = parser.parse_args()
     models = args.models.split(",")
     if not set(models) <= set(MODELS):
         parser.error(f"--models: choose from {','.join(MODELS)}")
     bench_grading()
-    bench_submit(args.clients, args.rounds, args.workers, args.threads or args.clients,
-                 args.think, models)
+    for freeze in {"on": [True], "off": [False], "both": [False, True]}[args.gc_freeze]:
+        bench_submit(args.clients, args.rounds, args.workers, args.threads or args.clients,
+                     args.think, models, freeze)
 
 
 if __name__ == "__main__":

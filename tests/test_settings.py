@@ -1,11 +1,16 @@
-"""Settings: environment overrides, the generated secret key, locale outside requests."""
+"""Settings: environment overrides, the generated secret key, locale outside requests,
+the gunicorn config."""
 
 from __future__ import annotations
 
+import gc
+import runpy
 import stat
+from pathlib import Path
 
 from flask import Flask
 from flask_babel import gettext
+from gunicorn.config import Config
 
 from app import create_app
 from settings import load_settings
@@ -50,3 +55,16 @@ def test_translations_work_outside_a_request(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
     with app.app_context():
         assert gettext("Reports") == "Reports"
+
+
+def test_gunicorn_workers_freeze_what_start_up_built():
+    """gunicorn.conf.py (which gunicorn reads itself) freezes start-up's objects, so full
+    garbage collections in a worker stop rescanning them."""
+    hooks = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    Config().set("post_worker_init", hooks["post_worker_init"])  # gunicorn checks the hook
+    gc.unfreeze()
+    try:
+        hooks["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
