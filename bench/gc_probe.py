@@ -2,7 +2,7 @@
 garbage collection in the worker (when, which generation, how long), written as JSON
 lines to $RELAY_GC_PROBE when the worker exits.
 
-    gunicorn -c python:bench.gc_probe ...   (RELAY_GC_FREEZE=off: skip gc.freeze)
+    gunicorn -c python:bench.gc_probe ...   (RELAY_WORKER_HOOKS=off: skip the repository's)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _record(phase: str, info: dict) -> None:
 
 
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
-    if os.environ.get("RELAY_GC_FREEZE") != "off":
+    if os.environ.get("RELAY_WORKER_HOOKS") != "off":
         _hooks["post_worker_init"](worker)
     gc.callbacks.append(_record)
 

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +32,11 @@ from bench.quiz_submit import BENCH_SETTINGS, SAVE_ALL, seed  # noqa: E402
 SHORT, LONG = 5, 25
 
 
-def run_cycles(cycles: int, count_statements: bool = False) -> dict[str, int]:
-    """Run the cycles; with count_statements, the statements of the last cycle's requests."""
+def run_cycles(cycles: int, count_statements: bool = False,
+               prepare: Callable[[], None] | None = None) -> dict[str, int]:
+    """Run the cycles; with count_statements, the statements of the last cycle's requests.
+
+    prepare runs in the app's context once its tables exist, before the first cycle."""
     from sqlalchemy import event
 
     from app import create_app
@@ -43,6 +47,8 @@ def run_cycles(cycles: int, count_statements: bool = False) -> dict[str, int]:
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'cycle.db'}"})
     with app.app_context():
         db.create_all()
+        if prepare is not None:
+            prepare()
     seed(app, cycles // 3 + 1)
     statements = [0]
     if count_statements:

@@ -144,19 +144,19 @@ def report(label: str, timings: list[float], wall: float) -> None:
           f"median {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
 
 
-def start_server(database: Path, workers: int, threads: int, gc_freeze: bool = True
+def start_server(database: Path, workers: int, threads: int, worker_hooks: bool = True
                  ) -> tuple[subprocess.Popen, int]:
     """Gunicorn in its own process, as in production: the clients here do not share its GIL.
 
-    Its config is the repository's gunicorn.conf.py (gc.freeze() unless gc_freeze is
-    False) with a probe that logs the worker's garbage collections beside the database.
+    Its config is the repository's gunicorn.conf.py (its worker hooks skipped when
+    worker_hooks is False) with a probe that logs the worker's garbage collections.
     """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = {**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
     environment = {**os.environ, "RELAY_GC_PROBE": str(gc_log(database)),
-                   "RELAY_GC_FREEZE": "on" if gc_freeze else "off"}
+                   "RELAY_WORKER_HOOKS": "on" if worker_hooks else "off"}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:bench.gc_probe",
          "-w", str(workers), "-k", "gthread", "--threads", str(threads),
@@ -193,7 +193,7 @@ MODELS = ("saturating", "learners", "burst")
 
 
 def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: float,
-                 models: list[str], gc_freeze: bool = True) -> None:
+                 models: list[str], worker_hooks: bool = True) -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     database = folder / "bench.db"
     app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
@@ -202,7 +202,7 @@ def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: f
     seed(app, clients)
     with app.app_context():
         db.engine.dispose()
-    server, port = start_server(database, workers, threads, gc_freeze)
+    server, port = start_server(database, workers, threads, worker_hooks)
     phases = []
     try:
         sessions = [Client(port) for _ in range(clients)]
@@ -210,7 +210,7 @@ def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: f
             client.request("POST", "/login", {"email": f"bench{n}@example.com",
                                               "password": "bench-password-1"})
         print(f"server: gunicorn, {workers} worker(s) x {threads} threads, SQLite WAL file, "
-              f"gc.freeze() {'on' if gc_freeze else 'off'}")
+              f"gunicorn.conf.py's worker hooks {'on' if worker_hooks else 'off'}")
         runs = {"saturating": ("submit, saturating", saturating_work(sessions, rounds, port)),
                 "learners": (f"submit, learners (think {think} s)",
                              learner_work(sessions, rounds, port, think)),
@@ -309,16 +309,17 @@ def main() -> None:
                         help="mean pause before each learner request, in seconds")
     parser.add_argument("--models", default=",".join(MODELS),
                         help=f"which load models to run, of {','.join(MODELS)}")
-    parser.add_argument("--gc-freeze", choices=("on", "off", "both"), default="on",
-                        help="gunicorn.conf.py's gc.freeze() in the worker; both: off, then on")
+    parser.add_argument("--worker-hooks", choices=("on", "off", "both"), default="on",
+                        help="gunicorn.conf.py's post_worker_init (gc.freeze, background "
+                             "WAL checkpoints); both: off, then on")
     args = parser.parse_args()
     models = args.models.split(",")
     if not set(models) <= set(MODELS):
         parser.error(f"--models: choose from {','.join(MODELS)}")
     bench_grading()
-    for freeze in {"on": [True], "off": [False], "both": [False, True]}[args.gc_freeze]:
+    for hooks in {"on": [True], "off": [False], "both": [False, True]}[args.worker_hooks]:
         bench_submit(args.clients, args.rounds, args.workers, args.threads or args.clients,
-                     args.think, models, freeze)
+                     args.think, models, hooks)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,14 @@ import gc
 import runpy
 import stat
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import Flask
 from flask_babel import gettext
 from gunicorn.config import Config
 
 from app import create_app
+from extensions import INLINE_CHECKPOINT_PAGES, db
 from settings import load_settings
 from tests.conftest import TEST_SETTINGS
 
@@ -57,14 +59,19 @@ def test_translations_work_outside_a_request(tmp_path):
         assert gettext("Reports") == "Reports"
 
 
-def test_gunicorn_workers_freeze_what_start_up_built():
-    """gunicorn.conf.py (which gunicorn reads itself) freezes start-up's objects, so full
-    garbage collections in a worker stop rescanning them."""
+def test_gunicorn_workers_checkpoint_in_the_background_and_freeze_start_up(tmp_path):
+    """gunicorn.conf.py (which gunicorn reads itself), as a worker runs it once its app
+    is loaded: WAL checkpoints leave the request path, start-up's objects the GC's."""
     hooks = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     Config().set("post_worker_init", hooks["post_worker_init"])  # gunicorn checks the hook
+    app = create_app({**TEST_SETTINGS,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'relay.db'}"})
     gc.unfreeze()
     try:
-        hooks["post_worker_init"](None)
+        hooks["post_worker_init"](SimpleNamespace(wsgi=app))
         assert gc.get_freeze_count() > 0
+        with app.app_context(), db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() \
+                == INLINE_CHECKPOINT_PAGES
     finally:
         gc.unfreeze()

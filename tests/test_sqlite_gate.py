@@ -1,13 +1,24 @@
-"""The SQLite writer gate: one writer at a time across threads and worker processes."""
+"""SQLite: the writer gate (one writer at a time across threads and worker processes),
+and WAL checkpoints in the background."""
 
 from __future__ import annotations
 
 import multiprocessing
+import shutil
+import sqlite3
 import threading
+import time
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from extensions import WriterGate, fcntl
+from extensions import (
+    INLINE_CHECKPOINT_PAGES,
+    WriterGate,
+    checkpoint_in_background,
+    configure_sqlite,
+    fcntl,
+)
 
 
 def test_a_second_thread_waits_until_the_writer_is_done(tmp_path):
@@ -55,3 +66,53 @@ def test_an_in_memory_database_needs_no_gate_file(tmp_path, monkeypatch):
     assert gate.acquire()
     gate.release()
     assert gate.path is None and list(tmp_path.iterdir()) == []
+
+
+def write_rows(engine, rows: int) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS notes (body TEXT)"))
+        for n in range(rows):
+            connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": f"n{n}"})
+
+
+def rows_in_database_file(path, scratch) -> int:  # type: ignore[no-untyped-def]
+    """What the database file holds without its WAL: what checkpoints have copied."""
+    shutil.copyfile(path, scratch)
+    with sqlite3.connect(scratch) as copy:
+        found = copy.execute("SELECT count(*) FROM sqlite_master WHERE name = 'notes'")
+        return copy.execute("SELECT count(*) FROM notes").fetchone()[0] \
+            if found.fetchone()[0] else 0
+
+
+def sqlite_engine(path):  # type: ignore[no-untyped-def]
+    engine = create_engine(f"sqlite:///{path}")
+    configure_sqlite(engine, busy_timeout_ms=5000)
+    return engine
+
+
+def test_small_writes_stay_in_the_wal_without_a_checkpointer(tmp_path):
+    engine = sqlite_engine(tmp_path / "relay.db")
+    write_rows(engine, 5)
+    assert rows_in_database_file(tmp_path / "relay.db", tmp_path / "copy.db") == 0
+    engine.dispose()
+
+
+def test_the_background_checkpointer_copies_the_wal_into_the_database(tmp_path):
+    engine = sqlite_engine(tmp_path / "relay.db")
+    stop = checkpoint_in_background(engine, interval=0.02)
+    try:
+        with engine.connect() as connection:  # requests now leave checkpoints to it
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() \
+                == INLINE_CHECKPOINT_PAGES
+        write_rows(engine, 5)
+        deadline = time.monotonic() + 30
+        while rows_in_database_file(tmp_path / "relay.db", tmp_path / "copy.db") < 5:
+            assert time.monotonic() < deadline, "no checkpoint within 30 s"
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        engine.dispose()
+
+
+def test_no_checkpointer_for_an_in_memory_database():
+    assert checkpoint_in_background(create_engine("sqlite://")) is None
