@@ -99,11 +99,31 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.info["relay_gate"] = gate.acquire()
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def _on_end(connection):  # type: ignore[no-untyped-def]
-        if connection.info.pop("relay_gate", False):
-            gate.release()
+    # Release the gate once COMMIT or ROLLBACK has run, not before (where the "commit"
+    # event fires): a writer let in earlier meets SQLite's lock and its busy handler,
+    # which sleeps a millisecond or more. Called with the pool's connection, whose
+    # info is the Connection's.
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        setattr(dialect, name, _releasing(getattr(dialect, name), gate))
+
+
+def _releasing(end: Any, gate: WriterGate) -> Any:
+    def end_then_release(dbapi_connection: Any) -> None:
+        try:
+            end(dbapi_connection)
+        finally:
+            if _info(dbapi_connection).pop("relay_gate", False):
+                gate.release()
+
+    return end_then_release
+
+
+def _info(dbapi_connection: Any) -> dict:
+    try:
+        return dbapi_connection.info
+    except NotImplementedError:  # the ad-hoc connection of the engine's first connect
+        return {}
 
 
 class WriterGate:

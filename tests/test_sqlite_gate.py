@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from extensions import (
     INLINE_CHECKPOINT_PAGES,
@@ -116,3 +116,29 @@ def test_the_background_checkpointer_copies_the_wal_into_the_database(tmp_path):
 
 def test_no_checkpointer_for_an_in_memory_database():
     assert checkpoint_in_background(create_engine("sqlite://")) is None
+
+
+def test_the_gate_opens_only_once_the_commit_is_done(tmp_path):
+    """Writers let in before the previous COMMIT finished would meet SQLite's lock: with
+    SQLite's own busy timeout at 0, any such meeting fails at once."""
+    engine = sqlite_engine(tmp_path / "relay.db")
+    event.listen(engine, "connect",
+                 lambda dbapi_connection, _record: dbapi_connection.execute(
+                     "PRAGMA busy_timeout=0"))
+    write_rows(engine, 1)
+    errors: list[Exception] = []
+
+    def writer() -> None:
+        try:
+            for _ in range(100):
+                write_rows(engine, 1)
+        except Exception as error:  # noqa: BLE001 (collected for the assertion)
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert errors == []
