@@ -133,6 +133,7 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     limit = attempt.submit_until or attempt.deadline
     if attempt.state != "in_progress" or limit is None or now <= limit:
         return False
+    _lock(attempt)  # grading needs every response loaded before it starts writing
     _finish(attempt, submitted_at=limit)
     return True
 
@@ -146,7 +147,7 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
     from a stale tab (StaleAnswer, 409) and malformed ones (AnswerError).
     """
     now = now or utcnow()
-    _lock(attempt)
+    _lock(attempt, with_responses=False)
     if close_if_expired(attempt, now):
         db.session.commit()
         raise AttemptClosed("the time limit has passed; answers saved before it were kept")
@@ -154,7 +155,10 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
         raise AttemptClosed("this attempt is already submitted")
     if attempt.deadline and now > attempt.deadline:
         raise AttemptClosed("the time limit has passed; you can only submit now")
-    responses = {r.slot: r for r in attempt.responses}
+    # only the questions posted (autosave sends one), not all the attempt's
+    responses = {r.slot: r for r in db.session.scalars(
+        select(Response).where(Response.attempt_id == attempt.id, Response.slot.in_(answers))
+        .options(joinedload(Response.revision)))}
     changes = []
     for slot, (raw, seq) in answers.items():
         response = responses.get(slot)
@@ -190,16 +194,17 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
-def _lock(attempt: Attempt) -> None:
+def _lock(attempt: Attempt, with_responses: bool = True) -> None:
     """Re-read the attempt under a row lock, so concurrent requests see one another.
 
     Its quiz, responses and their revisions come in the same round trip: grading needs
     all, and a lazy load midway would flush half a grade (and run the report rollups twice).
+    Without responses, the attempt alone; finishing it (close_if_expired) loads the rest.
     """
-    db.session.execute(select(Attempt).where(Attempt.id == attempt.id)
-                       .options(joinedload(Attempt.quiz),
-                                selectinload(Attempt.responses).joinedload(Response.revision))
-                       .with_for_update(of=Attempt)
+    query = select(Attempt).where(Attempt.id == attempt.id).options(joinedload(Attempt.quiz))
+    if with_responses:
+        query = query.options(selectinload(Attempt.responses).joinedload(Response.revision))
+    db.session.execute(query.with_for_update(of=Attempt)
                        .execution_options(populate_existing=True)).scalar_one()
 
 
