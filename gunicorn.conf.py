@@ -1,8 +1,8 @@
 """Gunicorn settings for every Relay deployment (gunicorn reads ./gunicorn.conf.py itself;
 flags on its command line, such as `-w 4`, still apply).
 
-Both hooks below shorten the tail of request times; `bench/quiz_submit.py
---worker-hooks both` measures the server with and without them.
+The worker hook below shortens the tail of request times; `bench/quiz_submit.py
+--worker-hooks both` measures the server with and without it.
 """
 
 import gc

@@ -134,6 +134,8 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     if attempt.state != "in_progress" or limit is None or now <= limit:
         return False
     _lock(attempt)  # grading needs every response loaded before it starts writing
+    if attempt.state != "in_progress":  # another request closed it while we waited
+        return False
     _finish(attempt, submitted_at=limit)
     return True
 

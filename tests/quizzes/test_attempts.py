@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
+from api.models import XapiStatement
 from courses.models import Enrollment
 from courses.service import utcnow
 from extensions import db
@@ -54,6 +56,21 @@ def test_time_limit_passing_mid_attempt_keeps_what_was_saved(make, learner):
     db.session.refresh(attempt)
     assert attempt.state == "finished" and attempt.submitted_at == attempt.deadline
     assert attempt.score == 0.5  # the answer saved before the deadline counted, not the late one
+
+
+def test_an_attempt_another_request_closed_is_not_closed_again(make, learner):
+    """A request that read the attempt before another closed it sees, under the lock,
+    that it is finished: no second grading, no second set of statements."""
+    _, quiz = quiz_course(make, time_limit_minutes=10)
+    start = utcnow()
+    attempt = service.start_attempt(learner, quiz, now=start)
+    service.submit_attempt(attempt, now=start + timedelta(minutes=11))  # the other request
+    statements = db.session.scalar(select(func.count()).select_from(XapiStatement))
+    set_committed_value(attempt, "state", "in_progress")  # what the late one had read
+    assert service.close_if_expired(attempt, now=start + timedelta(minutes=12)) is False
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(XapiStatement)) == statements
+    assert attempt.state == "finished" and attempt.submitted_at == attempt.deadline
 
 
 def test_grace_period_allows_submit_but_not_new_answers(make, learner):
