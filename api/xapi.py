@@ -32,7 +32,7 @@ from accounts.models import Department, User
 from api.models import XapiStatement, utcnow
 from courses.models import Course, Enrollment, Lesson, OutlineItem
 from extensions import db
-from quizzes.models import Attempt, Quiz, Response
+from quizzes.models import Attempt, Question, Quiz, Response
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 VERBS = ("launched", "experienced", "completed", "attempted", "answered", "passed", "failed")
@@ -265,10 +265,11 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
     quiz = attempt.quiz
     responses = attempt.responses
     if responses:
-        # one query for the question keys (the quiz's questions, which the completion
-        # check reads next) and one multi-row INSERT, not a lazy load and an INSERT per
-        # answer; every answer shares the context but for its revision: built once
-        keys = {question.id: question.key for question in quiz.questions}
+        # one query for the question keys (two columns, not twenty objects) and one
+        # multi-row INSERT, not a lazy load and an INSERT per answer; every answer
+        # shares the context but for its revision: built once
+        keys = {question_id: key for question_id, key in db.session.execute(
+            select(Question.id, Question.key).where(Question.quiz_id == quiz.id))}
         shared = context(user, quiz.course, parent=quiz_activity(quiz), group_course=True)
         db.session.execute(insert(XapiStatement), [
             _answer_statement(user, attempt, r, keys[r.revision.question_id], shared)
