@@ -10,7 +10,7 @@ import gc
 
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
     """Runs in each worker once it has loaded the app (worker.wsgi)."""
-    from extensions import checkpoint_in_background, db
+    from extensions import checkpoint_in_background, db  # the master reads this file first
 
     with worker.wsgi.app_context():
         checkpoint_in_background(db.engine)
