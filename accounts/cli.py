@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from accounts import service
@@ -59,6 +60,29 @@ def set_password_command(email: str, password: str) -> None:
     except service.AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"password set for {user.email}")
+
+
+@cli.command("invite")
+@click.argument("emails", nargs=-1)
+@click.option("--without-password", is_flag=True,
+              help="every active user who has no password yet (a roster's new hires)")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="where learners reach Relay")
+def invite_command(emails: tuple[str, ...], without_password: bool, base_url: str) -> None:
+    """Print a set-password link per user (valid a week, once), to send them."""
+    users = service.users_without_password() if without_password else []
+    for email in emails:
+        user = service.get_user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"no user {email}")
+        users.append(user)
+    if not users:
+        raise click.ClickException("no users: name them, or use --without-password")
+    with current_app.test_request_context(base_url=base_url):
+        for user in users:
+            token = service.set_password_token(user)
+            click.echo(f"{user.email}\t"
+                       f"{url_for('accounts.set_password', token=token, _external=True)}")
 
 
 @cli.command("add-department")

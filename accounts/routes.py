@@ -6,7 +6,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import service
 from accounts.access import safe_next
-from accounts.forms import ChangePasswordForm, LocaleForm, LoginForm, LogoutForm
+from accounts.forms import (
+    ChangePasswordForm,
+    LocaleForm,
+    LoginForm,
+    LogoutForm,
+    SetPasswordForm,
+)
 from extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -60,6 +66,22 @@ def change_password():  # type: ignore[no-untyped-def]
             flash(_("Password changed. Other sessions were signed out."), "success")
             return redirect(url_for("courses.home"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):  # type: ignore[no-untyped-def]
+    """Where an invitation link lands: choose a password, then be signed in."""
+    user = service.user_for_set_password_token(token)
+    if user is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        service.set_password(user, form.new.data)
+        session.clear()
+        login_user(user)
+        flash(_("Password set. Welcome to Relay."), "success")
+        return redirect(url_for("courses.home"))
+    return render_template("accounts/set_password.html", form=form, user=user)
 
 
 @bp.post("/locale")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from accounts.models import ROLES, Department, User
@@ -121,6 +123,36 @@ def set_password(user: User, new: str) -> None:
         raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = hash_password(new)
     revoke_sessions(user)
+
+
+# A set-password link (an invitation, or a reset an admin hands out) works for a week
+# and once: it names the session version, which setting the password moves on.
+SET_PASSWORD_DAYS = 7
+
+
+def _password_links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="relay-set-password")
+
+
+def users_without_password() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.password_hash.is_(None), User.active.is_(True)).order_by(User.email)))
+
+
+def set_password_token(user: User) -> str:
+    return _password_links().dumps([user.id, user.session_version])
+
+
+def user_for_set_password_token(token: str) -> User | None:
+    """The active user a link is for; None if it is forged, over a week old, or used."""
+    try:
+        user_id, version = _password_links().loads(token, max_age=SET_PASSWORD_DAYS * 86400)
+    except (BadSignature, TypeError, ValueError):  # expired links are bad signatures too
+        return None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
 
 
 def set_locale(user: User, locale: str | None) -> None:
