@@ -15,18 +15,6 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
-    )
-    submit = SubmitField(_l("Change password"))
-
-
 class SetPasswordForm(FlaskForm):
     new = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
@@ -36,6 +24,11 @@ class SetPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Set password and sign in"))
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change password"))
 
 
 class LocaleForm(FlaskForm):
