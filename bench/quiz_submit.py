@@ -137,11 +137,16 @@ def run_clients(count: int, work) -> list[float]:  # type: ignore[no-untyped-def
     return timings
 
 
+def p99(ordered: list[float]) -> float:
+    """The 99th percentile of sorted figures, the same way in every bench."""
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
 def report(label: str, timings: list[float], wall: float) -> None:
     ordered = sorted(timings)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     print(f"{label}: {len(timings)} requests, {len(timings) / wall:.0f}/s, "
-          f"median {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
+          f"median {statistics.median(ordered) * 1000:.1f} ms, "
+          f"p99 {p99(ordered) * 1000:.1f} ms")
 
 
 def start_server(database: Path, workers: int, threads: int, worker_hooks: bool = True

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from bench.quiz_cycle_cost import _request, run_cycles  # noqa: E402
-from bench.quiz_submit import BENCH_SETTINGS, seed  # noqa: E402
+from bench.quiz_submit import BENCH_SETTINGS, p99, seed  # noqa: E402
 from extensions import checkpoint_in_background, db  # noqa: E402
 
 
@@ -99,9 +99,8 @@ def begin_times(threads: int, cycles: int) -> list[float]:
 
 def describe(times: list[float]) -> str:
     ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return (f"{len(ordered)}, median {statistics.median(ordered) * 1000:.2f} ms, "
-            f"p99 {p99 * 1000:.2f} ms, max {ordered[-1] * 1000:.1f} ms, "
+            f"p99 {p99(ordered) * 1000:.2f} ms, max {ordered[-1] * 1000:.1f} ms, "
             f"{sum(t > 0.001 for t in ordered)} over 1 ms")
 
 
