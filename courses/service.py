@@ -116,9 +116,11 @@ def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
     lesson_ids = {i.lesson_id for i in items if i.lesson_id}
     quiz_ids = {i.quiz_id for i in items if i.quiz_id}
     read = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(lesson_ids))))
+        LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(lesson_ids)))
+    ) if lesson_ids else set()
     passed = set(db.session.scalars(select(QuizGrade.quiz_id).where(
-        QuizGrade.user_id == user_id, QuizGrade.quiz_id.in_(quiz_ids), QuizGrade.passed)))
+        QuizGrade.user_id == user_id, QuizGrade.quiz_id.in_(quiz_ids), QuizGrade.passed))
+    ) if quiz_ids else set()
     return {i.id for i in items if i.lesson_id in read or i.quiz_id in passed}
 
 

@@ -204,8 +204,9 @@ def _lock(attempt: Attempt, with_responses: bool = True) -> None:
     Without responses, the attempt alone; finishing it (close_if_expired) loads the rest.
     """
     query = select(Attempt).where(Attempt.id == attempt.id).options(joinedload(Attempt.quiz))
-    if with_responses:
-        query = query.options(selectinload(Attempt.responses).joinedload(Response.revision))
+    if with_responses:  # and the course, which the finished attempt's statements name
+        query = query.options(selectinload(Attempt.responses).joinedload(Response.revision),
+                              joinedload(Attempt.quiz).joinedload(Quiz.course))
     db.session.execute(query.with_for_update(of=Attempt)
                        .execution_options(populate_existing=True)).scalar_one()
 
