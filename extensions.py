@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from flask import request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -73,13 +73,35 @@ def page_arg(name: str = "page") -> int:
     return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
 
 
+def read_only(view: Any) -> Any:
+    """Mark a view that never writes: on SQLite its transaction takes no write lock.
+
+    Every other transaction holds the write lock from its BEGIN (configure_sqlite),
+    so a long read, such as an export streaming thousands of rows, would hold up
+    every learner's autosave and submit until it ended. A marked view reads a WAL
+    snapshot beside the writers instead, and a write it attempts fails loudly
+    (PRAGMA query_only) rather than waiting for the lock. Put it right under the
+    route decorator.
+    """
+    view.read_only = True
+    return view
+
+
+def _in_read_only_view() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "read_only", False)
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction
+    but a read-only view's.
 
     pysqlite normally opens transactions lazily with a plain BEGIN, which takes the
     write lock only at the first write; two such writers then fail with
-    "database is locked" instead of waiting. Taking the lock at BEGIN lets the busy
-    timeout do its job.
+    "database is locked" instead of waiting (a reader's snapshot cannot become a
+    writer's once another writer has committed). Taking the lock at BEGIN lets the
+    busy timeout do its job.
     """
 
     @event.listens_for(engine, "connect")
@@ -96,6 +118,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
+        if _in_read_only_view():
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.info["relay_query_only"] = True
+            connection.exec_driver_sql("BEGIN")
+            return
         connection.info["relay_gate"] = gate.acquire()
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -113,8 +140,11 @@ def _releasing(end: Any, gate: WriterGate) -> Any:
         try:
             end(dbapi_connection)
         finally:
-            if _info(dbapi_connection).pop("relay_gate", False):
+            info = _info(dbapi_connection)
+            if info.pop("relay_gate", False):
                 gate.release()
+            if info.pop("relay_query_only", False):  # the pool lends it to writers next
+                dbapi_connection.execute("PRAGMA query_only=OFF")
 
     return end_then_release
 

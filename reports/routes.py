@@ -26,7 +26,7 @@ from accounts.access import roles_required
 from accounts.models import User
 from courses.models import Enrollment
 from courses.service import today
-from extensions import db, limiter, page_arg
+from extensions import db, limiter, page_arg, read_only
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
 from reports import certificates, exports, learners, mastery, reminders, service
@@ -125,6 +125,7 @@ def _expanded(tree: Tree) -> set[int] | None:
 
 
 @bp.get("/reports")
+@read_only
 @login_required
 def dashboard():  # type: ignore[no-untyped-def]
     scope, tree = _scope()
@@ -143,6 +144,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/export/dashboard.<fmt>")
+@read_only
 @login_required
 def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
     scope, tree = _scope()
@@ -153,6 +155,7 @@ def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/export/enrollments.<fmt>")
+@read_only
 @login_required
 def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
     scope, tree = _scope()
@@ -176,6 +179,7 @@ def _export(fmt: str, stem: str, header: list[str], rows: Any, sheet: str):  # t
 
 
 @bp.get("/reports/departments/<int:department_id>")
+@read_only
 @login_required
 def department(department_id: int):  # type: ignore[no-untyped-def]
     scope, tree = _scope()
@@ -196,6 +200,7 @@ def department(department_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/learners/<int:user_id>")
+@read_only
 @login_required
 def learner(user_id: int):  # type: ignore[no-untyped-def]
     scope, tree = _scope()
@@ -211,6 +216,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/concepts")
+@read_only
 @login_required
 def concepts():  # type: ignore[no-untyped-def]
     scope, tree = _scope(trainers=True)
@@ -221,6 +227,7 @@ def concepts():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/concepts/<tag>")
+@read_only
 @login_required
 def concept(tag: str):  # type: ignore[no-untyped-def]
     scope, tree = _scope(trainers=True)
@@ -232,6 +239,7 @@ def concept(tag: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/quizzes")
+@read_only
 @roles_required("trainer", "admin")
 def quizzes():  # type: ignore[no-untyped-def]
     rows = db.session.scalars(select(Quiz).order_by(Quiz.title)).all()
@@ -239,6 +247,7 @@ def quizzes():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/quizzes/<slug>")
+@read_only
 @roles_required("trainer", "admin")
 def item_analysis(slug: str):  # type: ignore[no-untyped-def]
     quiz = get_quiz_by_slug(slug) or abort(404)
@@ -247,6 +256,7 @@ def item_analysis(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/quizzes/<slug>/questions/<int:question_id>")
+@read_only
 @roles_required("trainer", "admin")
 def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
     quiz = get_quiz_by_slug(slug) or abort(404)
@@ -262,6 +272,7 @@ def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/attempts/<int:attempt_id>")
+@read_only
 @roles_required("trainer", "admin")
 def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     found = db.session.get(Attempt, attempt_id) or abort(404)
@@ -272,6 +283,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/admin/outbox")
+@read_only
 @roles_required("admin")
 def admin_outbox():  # type: ignore[no-untyped-def]
     page = page_arg()

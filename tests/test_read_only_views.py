@@ -1,0 +1,80 @@
+"""SQLite: a view marked read_only reads a snapshot beside the writers.
+
+Every other transaction takes the write lock at BEGIN, so a long read (an HR export
+streaming thousands of rows) would hold up every learner's autosave until it ended.
+The report tests (tests/reports/) show that the marked views never write: on SQLite
+they run under PRAGMA query_only, where a write fails.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from accounts.models import Department
+from extensions import db
+
+BUSY_MS = 200  # how long a blocked writer waits before "database is locked"
+
+
+@pytest.fixture
+def sqlite_app(app_factory):  # type: ignore[no-untyped-def]
+    app = app_factory(SQLITE_BUSY_TIMEOUT_MS=BUSY_MS)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the write lock at BEGIN and its gate are SQLite's (PostgreSQL "
+                        "readers never block writers)")
+        db.session.add(Department(code="ops", name="Operations"))
+        db.session.commit()
+    return app
+
+
+def write_from_another_thread(app, code: str) -> str:  # type: ignore[no-untyped-def]
+    """Add a department in a thread of its own, as a concurrent request would;
+    "ok" or the database error it met."""
+    outcome: list[str] = []
+
+    def write() -> None:
+        with app.app_context():
+            try:
+                db.session.add(Department(code=code, name=code))
+                db.session.commit()
+                outcome.append("ok")
+            except OperationalError as error:
+                outcome.append(str(error.orig))
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(timeout=10)
+    return outcome[0]
+
+
+def test_a_writer_commits_while_a_read_only_view_reads(sqlite_app):
+    with sqlite_app.test_request_context("/reports/export/enrollments.csv"):
+        assert db.session.scalar(select(Department.code)) == "ops"  # the read has begun
+        assert write_from_another_thread(sqlite_app, "sales") == "ok"
+        # the reader keeps its snapshot: the new department is not in it
+        assert db.session.scalars(select(Department.code)).all() == ["ops"]
+    with sqlite_app.app_context():
+        assert db.session.scalar(select(Department.id).where(Department.code == "sales"))
+
+
+def test_any_other_view_still_takes_the_write_lock_at_begin(sqlite_app):
+    with sqlite_app.test_request_context("/courses"):
+        db.session.scalar(select(Department.code))
+        assert "locked" in write_from_another_thread(sqlite_app, "sales")
+
+
+def test_a_read_only_view_cannot_write_and_leaves_its_connection_writable(sqlite_app):
+    with sqlite_app.test_request_context("/reports"):
+        raw = db.session.connection().connection.dbapi_connection
+        db.session.add(Department(code="sales", name="Sales"))
+        with pytest.raises(OperationalError, match="readonly"):
+            db.session.flush()
+        db.session.rollback()
+    # back in the pool, the same connection takes writes again
+    assert raw.execute("PRAGMA query_only").fetchone() == (0,)
+
