@@ -10,6 +10,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_request_context, request
@@ -73,21 +76,38 @@ def page_arg(name: str = "page") -> int:
     return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
 
 
+# Set by reading_only(): transactions begun meanwhile only read.
+_READING_ONLY: ContextVar[bool] = ContextVar("relay_reading_only", default=False)
+
+
 def read_only(view: Any) -> Any:
-    """Mark a view that never writes: on SQLite its transaction takes no write lock.
+    """Mark a view that never writes: on SQLite its transactions take no write lock.
 
     Every other transaction holds the write lock from its BEGIN (configure_sqlite),
     so a long read, such as an export streaming thousands of rows, would hold up
     every learner's autosave and submit until it ended. A marked view reads a WAL
     snapshot beside the writers instead, and a write it attempts fails loudly
     (PRAGMA query_only) rather than waiting for the lock. Put it right under the
-    route decorator.
+    route decorator. (The mark, not a wrapper: a streamed response's rows are read
+    after the view has returned.)
     """
     view.read_only = True
     return view
 
 
-def _in_read_only_view() -> bool:
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """read_only for work outside a request, such as a command's long export."""
+    token = _READING_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READING_ONLY.reset(token)
+
+
+def _reads_only() -> bool:
+    if _READING_ONLY.get():
+        return True
     if not has_request_context() or request.endpoint is None:
         return False
     return getattr(current_app.view_functions.get(request.endpoint), "read_only", False)
@@ -118,7 +138,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        if _in_read_only_view():
+        if _reads_only():
             connection.exec_driver_sql("PRAGMA query_only=ON")
             connection.info["relay_query_only"] = True
             connection.exec_driver_sql("BEGIN")

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from courses.service import today
+from extensions import reading_only
 from reports import exports, maintenance, reminders, service
 
 cli = AppGroup("reports", help="HR report rollups and exports.")
@@ -56,10 +57,11 @@ def check_command() -> None:
               help="YYYY-MM-DD; status at the end of that day (UTC).")
 def export_command(output: str, fmt: str, as_of: datetime | None) -> None:
     """Write the raw enrollment list of the whole company."""
-    tree = service.department_tree()
-    scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
-    filters = service.Filters(_day(as_of) or today())
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    # minutes for a big XLSX: on SQLite, learners' saves go on meanwhile
+    with reading_only(), force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        tree = service.department_tree()
+        scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
+        filters = service.Filters(_day(as_of) or today())
         count = export_enrollments(output, fmt, exports.enrollment_rows(scope, tree, filters))
     click.echo(f"{count} enrollment(s) written to {output}")
 

@@ -1,4 +1,5 @@
-"""SQLite: a view marked read_only reads a snapshot beside the writers.
+"""SQLite: a view marked read_only (or a command in reading_only) reads a snapshot
+beside the writers.
 
 Every other transaction takes the write lock at BEGIN, so a long read (an HR export
 streaming thousands of rows) would hold up every learner's autosave until it ended.
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+import reports.cli
 from accounts.models import Department
 from extensions import db
 
@@ -78,3 +80,17 @@ def test_a_read_only_view_cannot_write_and_leaves_its_connection_writable(sqlite
     # back in the pool, the same connection takes writes again
     assert raw.execute("PRAGMA query_only").fetchone() == (0,)
 
+
+
+def test_a_writer_commits_while_the_export_command_reads(sqlite_app, monkeypatch):
+    outcome: list[str] = []
+
+    def export_then_write(output: str, fmt: str, rows) -> int:  # type: ignore[no-untyped-def]
+        next(rows, None)  # the export has read its rows
+        outcome.append(write_from_another_thread(sqlite_app, "sales"))
+        return 0
+
+    monkeypatch.setattr(reports.cli, "export_enrollments", export_then_write)
+    result = sqlite_app.test_cli_runner().invoke(args=["reports", "export", "unused.csv"])
+    assert result.exit_code == 0, result.output
+    assert outcome == ["ok"]
