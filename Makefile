@@ -68,6 +68,7 @@ bench: setup-dev translations
 	$(BIN)/python bench/quiz_submit.py
 	$(BIN)/python bench/quiz_cycle_cost.py --no-valgrind
 	$(BIN)/python bench/hr_report.py --learners 2000 --backends sqlite --no-export
+	$(BIN)/python bench/autosave_beside_export.py
 
 clean:
 	rm -rf $(VENV) instance
