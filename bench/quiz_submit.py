@@ -9,9 +9,10 @@
    three load models (only the submit is timed in each):
    - saturating: each client loops start, save 20 answers, submit with no pause, so
      every request queues behind the other clients' (a capacity test, like `wrk -c N`);
-   - learners: each client takes the quiz as the page's JavaScript does (start, one
-     autosave per answer, submit) with a random pause of 0.5-1.5 x --think seconds
-     before each request. At 0.5 s that is ten times faster than people answer;
+   - learners: each client takes the quiz as a browser running the page's JavaScript
+     does (start and the questions page, one autosave per answer, submit and the review
+     page) with a random pause of 0.5-1.5 x --think seconds before each action. At
+     0.5 s that is ten times faster than people answer;
    - deadline burst: every client has answered, then all submit at the same moment
      (a timed quiz's bell).
 """
@@ -281,12 +282,14 @@ def learner_work(sessions: list[Client], rounds: int, port: int, think: float): 
         for _ in range(rounds):
             pause()
             path = start_attempt(client, port)
+            client.request("GET", path)  # a browser follows each redirect: the questions
             for slot in range(20):
                 pause()
                 client.request("POST", f"{path}/autosave", {"slots": str(slot),
                                                              f"q{slot}": "1"})
             pause()
             yield timed_submit(client, path)
+            client.request("GET", f"{path}/review")  # ... and the review
     return work
 
 

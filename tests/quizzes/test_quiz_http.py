@@ -201,3 +201,31 @@ def test_trainer_sets_an_override_in_the_browser_form(app, make, client, auth):
     assert status.allowed == 3
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "override"))
     assert "l@example.com: +30 min, +2 attempt(s)" in entry.summary and entry.actor_id
+
+
+def test_question_pages_cost_the_same_statements_for_2_or_12_questions(app, make, auth, client):
+    from sqlalchemy import event
+
+    make.user("l@example.com")
+    auth.login("l@example.com")
+    counts = []
+    for size in (2, 12):
+        questions = [single_choice(f"k{n}") for n in range(size)]
+        make.course(f"c{size}", lessons=0, quizzes=[make.quiz_source(f"q{size}", questions)])
+        attempt = client.post(f"/quizzes/q{size}/start").headers["Location"]
+        statements: list[str] = []
+
+        def count(*_args) -> None:  # type: ignore[no-untyped-def]
+            statements.append("")
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(attempt).status_code == 200
+            page = len(statements)
+            client.post(attempt, data={"slots": "", "action": "submit"})
+            del statements[:]
+            assert client.get(f"{attempt}/review").status_code == 200
+            counts.append((page, len(statements)))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert counts[0] == counts[1]  # not a lazy load per question (46 for 20 before)
