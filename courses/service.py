@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from accounts.models import User
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.signals import course_completed, lesson_read, lesson_viewed
 from extensions import db
-from quizzes.models import QuizGrade
+from quizzes.models import Quiz, QuizGrade
 
 
 def utcnow() -> datetime:
@@ -125,8 +125,17 @@ def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
 
 
 def learner_items(course: Course) -> list[OutlineItem]:
-    """The outline as learners see it: published steps only."""
-    return [item for item in course.items if item.published]
+    """The outline as learners see it: published steps only.
+
+    What `published` reads (each step's lesson, or its quiz's questions) comes in the
+    same two queries, not in one or two lazy loads per step.
+    """
+    items = db.session.scalars(
+        select(OutlineItem).where(OutlineItem.course_id == course.id)
+        .order_by(OutlineItem.position)
+        .options(joinedload(OutlineItem.lesson),
+                 joinedload(OutlineItem.quiz).selectinload(Quiz.questions)))
+    return [item for item in items if item.published]
 
 
 def published_step() -> ColumnElement[bool]:

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from accounts import service as accounts
 from courses.assignment import assign_course
@@ -10,6 +10,7 @@ from courses.models import Assignment, Enrollment
 from courses.service import today as current_day
 from extensions import db
 from tests.api.conftest import answer_quiz, read_all
+from tests.statements import statements_run
 
 
 def test_courses_and_their_outline(api, make):
@@ -145,13 +146,6 @@ def test_transcript_lists_progress_and_quiz_grades(api, make):
     assert api.get("/users/424242/transcript").status_code == 404
 
 
-def statements_into(found: list[str]):  # type: ignore[no-untyped-def]
-    def listener(connection, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        found.append(statement)
-
-    return listener
-
-
 def test_transcript_costs_the_same_queries_for_one_course_or_many(app, make):
     from api import service
 
@@ -163,13 +157,8 @@ def test_transcript_costs_the_same_queries_for_one_course_or_many(app, make):
             assign_course(make.course(f"c{index}-{n}", lessons=2), team)
         db.session.expire_all()
         user = db.session.get(type(learner), learner.id)
-        statements: list[str] = []
-        listener = statements_into(statements)
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with statements_run() as statements:
             data = service.transcript(user)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         counts.append(len(statements))
         assert len(data["courses"]) == (1 if index == 0 else 6)
     assert counts[0] == counts[1] == 6

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from accounts import service as accounts
 from accounts.models import Department, User
@@ -13,6 +13,7 @@ from extensions import db
 from quizzes.models import Attempt
 from tests.api.conftest import answer_quiz, read_all
 from tests.factories import PASSWORD
+from tests.statements import statements_run
 
 
 def count(model) -> int:  # type: ignore[no-untyped-def]
@@ -250,21 +251,13 @@ def test_a_roster_sync_looks_its_users_up_together_not_row_by_row(api, make):
         make.user(f"p{i}@example.com", department=sales)
     rows = [{"email": f"p{i}@example.com", "name": f"Person {i}", "department": "sales",
              "active": i % 2 == 0} for i in range(40)]
-    lookups: list[str] = []
-
-    def by_email(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().startswith("SELECT") and "users.email IN" in statement:
-            lookups.append("batch")
-        elif statement.lstrip().startswith("SELECT") and "users.email =" in statement:
-            lookups.append("one")
-
-    event.listen(db.engine, "before_cursor_execute", by_email)
-    try:
+    with statements_run() as statements:
         response = api.put("/users", {"users": rows})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", by_email)
     assert response.status_code == 200, response.json
     assert len(response.json["updated"]) == 40  # renamed; half also deactivated
+    lookups = ["batch" if "users.email IN" in s else "one" for s in statements
+               if s.lstrip().startswith("SELECT") and ("users.email IN" in s
+                                                      or "users.email =" in s)]
     assert lookups == ["batch"]
     db.session.expire_all()
     assert not accounts.get_user_by_email("p1@example.com").active

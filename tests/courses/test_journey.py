@@ -8,6 +8,7 @@ from courses.assignment import assign_course
 from courses.models import Enrollment
 from courses.service import today as current_day
 from extensions import db
+from tests.statements import statements_run
 
 
 def test_new_hire_reads_every_lesson_and_completes_the_course(client, auth, make):
@@ -94,3 +95,21 @@ def test_archived_courses_leave_home_unless_completed(client, auth, make):
     assert "Course withdrawn" not in home  # nothing left to do there
     assert "Course done-then-archived" in home and "Certificate" in home  # the record stays
     assert 'href="/courses/done-then-archived"' not in home  # no link to a page that 404s
+
+
+
+def test_home_and_course_pages_cost_the_same_statements_for_2_or_8_steps(client, auth, make):
+    counts = []
+    for steps in (2, 8):
+        team = make.department(f"team{steps}")
+        make.user(f"new{steps}@example.com", department=team)
+        assign_course(make.course(f"c{steps}", lessons=steps - 1,
+                                  quizzes=[make.quiz_source(f"q{steps}")]), team)
+        auth.login(f"new{steps}@example.com")
+        with statements_run() as home:
+            assert client.get("/home").status_code == 200
+        with statements_run() as course:
+            assert client.get(f"/courses/c{steps}").status_code == 200
+        auth.logout()
+        counts.append((len(home), len(course)))
+    assert counts[0] == counts[1]  # not a lazy load per step

@@ -12,6 +12,7 @@ from quizzes import service
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, QuizGrade
 from tests.factories import single_choice
+from tests.statements import statements_run
 
 ESSAY = {"key": "essay", "type": "essay", "prompt": "Describe a handoff.", "points": 2,
          "data": {"min_words": 1}}
@@ -203,9 +204,7 @@ def test_trainer_sets_an_override_in_the_browser_form(app, make, client, auth):
     assert "l@example.com: +30 min, +2 attempt(s)" in entry.summary and entry.actor_id
 
 
-def test_question_pages_cost_the_same_statements_for_2_or_12_questions(app, make, auth, client):
-    from sqlalchemy import event
-
+def test_question_pages_cost_the_same_statements_for_2_or_12_questions(make, auth, client):
     make.user("l@example.com")
     auth.login("l@example.com")
     counts = []
@@ -213,19 +212,10 @@ def test_question_pages_cost_the_same_statements_for_2_or_12_questions(app, make
         questions = [single_choice(f"k{n}") for n in range(size)]
         make.course(f"c{size}", lessons=0, quizzes=[make.quiz_source(f"q{size}", questions)])
         attempt = client.post(f"/quizzes/q{size}/start").headers["Location"]
-        statements: list[str] = []
-
-        def count(*_args) -> None:  # type: ignore[no-untyped-def]
-            statements.append("")
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements_run() as page:
             assert client.get(attempt).status_code == 200
-            page = len(statements)
-            client.post(attempt, data={"slots": "", "action": "submit"})
-            del statements[:]
+        client.post(attempt, data={"slots": "", "action": "submit"})
+        with statements_run() as review:
             assert client.get(f"{attempt}/review").status_code == 200
-            counts.append((page, len(statements)))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+        counts.append((len(page), len(review)))
     assert counts[0] == counts[1]  # not a lazy load per question (46 for 20 before)
