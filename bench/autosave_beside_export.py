@@ -14,7 +14,6 @@ lock from BEGIN, as every view's did before). The autosaves still share the CPU
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading
@@ -24,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from bench.quiz_submit import BENCH_SETTINGS, p99, seed  # noqa: E402
+from bench.quiz_submit import BENCH_SETTINGS, seed, spread  # noqa: E402
 from extensions import db  # noqa: E402
 
 EXPORT_VIEW = "reports.export_enrollments"
@@ -77,10 +76,8 @@ def arm(app, fmt: str, marked: bool) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.02)
     thread.join()
     learner.post(attempt, data={"slots": "", "action": "submit"})
-    times = sorted(seconds for seconds, _status in saves)
     failed = sum(1 for _seconds, status in saves if status != 200)
-    print(f"  autosaves meanwhile: {len(times)}, median {statistics.median(times) * 1000:.1f} "
-          f"ms, p99 {p99(times) * 1000:.1f} ms, max {times[-1] * 1000:.0f} ms, "
+    print(f"  autosaves meanwhile: {spread([seconds for seconds, _status in saves])}, "
           f"not saved {failed}")
 
 

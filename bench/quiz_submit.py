@@ -143,6 +143,13 @@ def p99(ordered: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
+def spread(times: list[float], decimals: int = 1) -> str:
+    """"N, median, p99, max" of timings in seconds, the same way in every bench."""
+    ordered = sorted(times)
+    return (f"{len(ordered)}, median {statistics.median(ordered) * 1000:.{decimals}f} ms, "
+            f"p99 {p99(ordered) * 1000:.{decimals}f} ms, max {ordered[-1] * 1000:.1f} ms")
+
+
 def report(label: str, timings: list[float], wall: float) -> None:
     ordered = sorted(timings)
     print(f"{label}: {len(timings)} requests, {len(timings) / wall:.0f}/s, "

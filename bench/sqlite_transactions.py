@@ -15,7 +15,6 @@ fresh SQLite file:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading
@@ -28,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from bench.quiz_cycle_cost import _request, run_cycles  # noqa: E402
-from bench.quiz_submit import BENCH_SETTINGS, p99, seed  # noqa: E402
+from bench.quiz_submit import BENCH_SETTINGS, seed, spread  # noqa: E402
 from extensions import checkpoint_in_background, db  # noqa: E402
 
 
@@ -98,10 +97,7 @@ def begin_times(threads: int, cycles: int) -> list[float]:
 
 
 def describe(times: list[float]) -> str:
-    ordered = sorted(times)
-    return (f"{len(ordered)}, median {statistics.median(ordered) * 1000:.2f} ms, "
-            f"p99 {p99(ordered) * 1000:.2f} ms, max {ordered[-1] * 1000:.1f} ms, "
-            f"{sum(t > 0.001 for t in ordered)} over 1 ms")
+    return f"{spread(times, decimals=2)}, {sum(t > 0.001 for t in times)} over 1 ms"
 
 
 def main() -> None:
