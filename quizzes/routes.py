@@ -43,8 +43,7 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 @login_required
 def quiz(slug: str):  # type: ignore[no-untyped-def]
     quiz = _quiz_or_404(slug)
-    status = service.quiz_status(current_user, quiz)
-    db.session.commit()  # an expired attempt may just have been closed
+    status = service.quiz_status(current_user, quiz, commit=True)
     return render_template("quizzes/quiz.html", quiz=quiz, status=status, form=AttemptForm())
 
 
@@ -66,8 +65,7 @@ def start(slug: str):  # type: ignore[no-untyped-def]
 @login_required
 def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     attempt = _attempt_or_404(attempt_id)
-    if service.close_if_expired(attempt):
-        db.session.commit()
+    if service.close_if_expired(attempt, commit=True):
         flash(_("Time is up: your saved answers were submitted."), "warning")
     if attempt.state == "finished":
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
@@ -145,7 +143,7 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
     attempt = _attempt_or_404(attempt_id)
     if attempt.state != "finished":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    status = service.quiz_status(current_user, attempt.quiz)
+    status = service.quiz_status(current_user, attempt.quiz, commit=True)
     return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz,
                            status=status, views=service.slot_views(attempt),
                            show_details=service.review_allowed(status, attempt),

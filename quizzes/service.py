@@ -85,17 +85,22 @@ def get_override(quiz: Quiz, user: User) -> QuizOverride | None:
         QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id))
 
 
-def quiz_status(user: User, quiz: Quiz, now: datetime | None = None) -> QuizStatus:
+def quiz_status(user: User, quiz: Quiz, now: datetime | None = None, *,
+                commit: bool = False) -> QuizStatus:
+    """The learner's attempts, allowance and grade; an attempt past its deadline is
+    finished on the way, and committed with `commit` (a page's use case; starting an
+    attempt commits it with its own work)."""
     attempts = list(db.session.scalars(select(Attempt).where(
         Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)))
-    for attempt in attempts:
-        close_if_expired(attempt, now)
+    closed = [close_if_expired(attempt, now) for attempt in attempts]
     allowed = quiz.settings.get("attempts_allowed")
     override = get_override(quiz, user)
     if allowed is not None and override:
         allowed += override.extra_attempts
     grade = db.session.scalar(select(QuizGrade).where(
         QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
+    if commit and any(closed):
+        db.session.commit()
     return QuizStatus(quiz, attempts, allowed, grade)
 
 
@@ -135,8 +140,10 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
     return attempt
 
 
-def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
-    """Lazily enforce the deadline: finish with what was saved before it. No commit."""
+def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
+                     commit: bool = False) -> bool:
+    """Lazily enforce the deadline: finish with what was saved before it. Committed
+    with `commit` (a page opened after the deadline); else the caller's use case does."""
     now = now or utcnow()
     limit = attempt.submit_until or attempt.deadline
     if attempt.state != "in_progress" or limit is None or now <= limit:
@@ -145,6 +152,8 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     if attempt.state != "in_progress":  # another request closed it while we waited
         return False
     _finish(attempt, submitted_at=limit)
+    if commit:
+        db.session.commit()
     return True
 
 
@@ -158,8 +167,7 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
     """
     now = now or utcnow()
     _lock(attempt, with_responses=False)
-    if close_if_expired(attempt, now):
-        db.session.commit()
+    if close_if_expired(attempt, now, commit=True):
         raise AttemptClosed("the time limit has passed; answers saved before it were kept")
     if attempt.state != "in_progress":
         raise AttemptClosed("this attempt is already submitted")
@@ -196,8 +204,7 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     _lock(attempt)
     if attempt.state == "finished":
         return attempt
-    if close_if_expired(attempt, now):
-        db.session.commit()
+    if close_if_expired(attempt, now, commit=True):
         return attempt
     _finish(attempt, submitted_at=now)
     db.session.commit()

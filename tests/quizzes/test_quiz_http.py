@@ -93,6 +93,23 @@ def test_answer_after_the_deadline_is_refused_with_a_message(client, setup):
     assert [r.answer for r in attempt.responses] == [1, None]
 
 
+def test_a_page_that_finds_an_attempt_past_its_deadline_keeps_it_finished(client, setup):
+    learner, quiz = setup
+    first = start(client)
+    client.post(f"/attempts/{first}", data={"slots": "", "action": "submit"})
+    quiz.settings = {**quiz.settings, "time_limit_minutes": 5}
+    db.session.commit()
+    second = start(client)
+    attempt = db.session.get(Attempt, second)
+    attempt.deadline -= timedelta(minutes=10)
+    attempt.submit_until -= timedelta(minutes=10)
+    db.session.commit()
+    # the first attempt's review closes the second one on the way: committed, not
+    # graded again by every page until the sweep
+    assert client.get(f"/attempts/{first}/review").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Attempt, second).state == "finished"
+
 def test_malformed_answer_is_a_400_not_a_500(client, setup):
     attempt_id = start(client)
     response = client.post(f"/attempts/{attempt_id}/autosave", data={"slots": "0", "q0": "99"})
