@@ -1,6 +1,7 @@
 """People: users, departments, roles, login, roster import."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -12,6 +13,8 @@ def init_app(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
+    # Flask-Login's own message is English only
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
     app.cli.add_command(cli)

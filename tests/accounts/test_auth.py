@@ -128,6 +128,13 @@ def test_locale_follows_the_user_then_the_browser(client, auth, make):
     assert b"My onboarding" in page
 
 
+def test_the_sign_in_prompt_speaks_the_browsers_language(client):
+    for language, prompt in (("zh-CN", "请先登录，再查看此页面。"),
+                             ("en", "Please sign in to see this page.")):
+        page = client.get("/home", headers={"Accept-Language": language},
+                          follow_redirects=True)
+        assert prompt in page.get_data(as_text=True), language
+
 def test_unknown_email_costs_the_same_argon2_work_as_a_wrong_password(make, monkeypatch):
     # Compared as work done, not wall-clock time: one Argon2 computation either way.
     from argon2 import PasswordHasher
