@@ -51,3 +51,27 @@ def test_quiz_answers_autosave_survive_a_reload_and_submit_shows_review(make, li
     assert "Passed" in page.inner_text("main")
     db.session.expire_all()
     assert db.session.scalar(select(Attempt.state)) == "finished"
+
+
+def test_question_pages_fit_a_phone_screen(make, browser, live_server):
+    long = "把工件交给下一道工序的同事之前，先确认对方已经准备好接收，并说明注意事项"
+    matching = {"key": "m", "type": "matching", "prompt": "Match them.", "points": 1,
+                "data": {"pairs": [{"left": f"步骤 {n}", "right": f"{long} {n}"}
+                                   for n in range(3)]}}
+    make.course("c", lessons=0, quizzes=[make.quiz_source("q", questions=[matching])])
+    make.user("phone@example.com")
+    db.session.commit()
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    login(page, live_server, "phone@example.com")
+    page.goto(f"{live_server}/quizzes/q")
+    page.click("form[action$='/start'] button")
+    page.wait_for_url("**/attempts/*")
+    widths = {"attempt": page.evaluate("document.documentElement.scrollWidth")}
+    page.click("button[value=submit]")
+    page.wait_for_url("**/review")
+    widths["review"] = page.evaluate("document.documentElement.scrollWidth")
+    page.goto(f"{live_server}/quizzes/q")  # with its table of attempts
+    widths["quiz"] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert widths == {"attempt": 390, "review": 390, "quiz": 390}
