@@ -20,7 +20,7 @@ from courses import service
 from courses.forms import ActionForm
 from courses.media import MIME, NAME
 from courses.models import Course, OutlineItem
-from extensions import db
+from extensions import db, read_only
 
 bp = Blueprint("courses", __name__)
 
@@ -46,18 +46,21 @@ def item_url(item: OutlineItem) -> str:
 
 
 @bp.get("/home")
+@read_only
 @login_required
 def home():  # type: ignore[no-untyped-def]
     return render_template("courses/home.html", courses=service.my_onboarding(current_user))
 
 
 @bp.get("/courses")
+@read_only
 @login_required
 def catalogue():  # type: ignore[no-untyped-def]
     return render_template("courses/catalogue.html", courses=service.catalogue())
 
 
 @bp.get("/courses/<slug>")
+@read_only
 @login_required
 def course(slug: str):  # type: ignore[no-untyped-def]
     progress = service.course_progress(current_user, _course_or_404(slug))
@@ -75,6 +78,7 @@ def enroll(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/courses/<slug>/continue")
+@read_only
 @login_required
 def resume(slug: str):  # type: ignore[no-untyped-def]
     progress = service.course_progress(current_user, _course_or_404(slug))
@@ -113,6 +117,7 @@ def mark_read(slug: str, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/media/<name>")
+@read_only
 @login_required
 def media(name: str):  # type: ignore[no-untyped-def]
     """Lesson images: names are content hashes, so they can be cached for good."""
@@ -126,6 +131,7 @@ def media(name: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/learners/<int:user_id>/courses")
+@read_only
 @login_required
 def learner_progress(user_id: int):  # type: ignore[no-untyped-def]
     """A learner's own progress; staff (trainer, HR, admin) may look at anyone's."""

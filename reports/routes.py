@@ -293,6 +293,7 @@ def admin_outbox():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/certificates")
+@read_only
 @login_required
 def my_certificates():  # type: ignore[no-untyped-def]
     return render_template("reports/my_certificates.html",

@@ -3,8 +3,8 @@ beside the writers.
 
 Every other transaction takes the write lock at BEGIN, so a long read (an HR export
 streaming thousands of rows) would hold up every learner's autosave until it ended.
-The report tests (tests/reports/) show that the marked views never write: on SQLite
-they run under PRAGMA query_only, where a write fails.
+The report and course tests (tests/reports/, tests/courses/) show that the marked views
+never write: on SQLite they run under PRAGMA query_only, where a write fails.
 """
 
 from __future__ import annotations
