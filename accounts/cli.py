@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import smtplib
 from pathlib import Path
 
 import click
@@ -7,6 +8,7 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from accounts import service
+from accounts.mail import Mailer, invitation
 from accounts.roster import RosterError, import_roster
 
 cli = AppGroup("accounts", help="People and departments.")
@@ -68,8 +70,11 @@ def set_password_command(email: str, password: str) -> None:
               help="every active user who has no password yet (a roster's new hires)")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
               help="where learners reach Relay")
-def invite_command(emails: tuple[str, ...], without_password: bool, base_url: str) -> None:
-    """Print a set-password link per user (valid a week, once), to send them."""
+@click.option("--send", is_flag=True,
+              help="email each user their link (needs MAIL_SERVER) instead of printing it")
+def invite_command(emails: tuple[str, ...], without_password: bool, base_url: str,
+                   send: bool) -> None:
+    """A set-password link per user (valid a week, once): printed, or emailed with --send."""
     users = service.users_without_password() if without_password else []
     for email in emails:
         user = service.get_user_by_email(email)
@@ -78,11 +83,28 @@ def invite_command(emails: tuple[str, ...], without_password: bool, base_url: st
         users.append(user)
     if not users:
         raise click.ClickException("no users: name them, or use --without-password")
-    with current_app.test_request_context(base_url=base_url):
-        for user in users:
-            token = service.set_password_token(user)
-            click.echo(f"{user.email}\t"
-                       f"{url_for('accounts.set_password', token=token, _external=True)}")
+    if send and not current_app.config.get("MAIL_SERVER"):
+        raise click.ClickException("--send needs MAIL_SERVER set; without --send the "
+                                   "links are printed")
+    mailer = Mailer(current_app.config) if send else None
+    try:
+        with current_app.test_request_context(base_url=base_url):
+            for user in users:
+                link = url_for("accounts.set_password", token=service.set_password_token(user),
+                               _external=True)
+                if mailer is None:
+                    click.echo(f"{user.email}\t{link}")
+                    continue
+                try:
+                    mailer.send(user.email, *invitation(user, link))
+                except (smtplib.SMTPException, OSError) as error:
+                    raise click.ClickException(
+                        f"sending to {user.email} failed ({error}); those listed above "
+                        "were sent, the rest were not") from None
+                click.echo(f"sent to {user.email}")
+    finally:
+        if mailer is not None:
+            mailer.close()
 
 
 @cli.command("add-department")

@@ -10,12 +10,9 @@ the outbox, which admins read at /admin/outbox.
 
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email.message import EmailMessage
-from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -23,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from accounts.mail import Mailer, locale_of
 from accounts.models import User
 from courses.models import Course, Enrollment
 from courses.service import utcnow
@@ -76,10 +74,6 @@ def _line(item: DueItem, day: date) -> str:
     return _("Due %(date)s: %(course)s", date=item.due_date.isoformat(), course=item.course)
 
 
-def _locale(user: User) -> str:
-    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def compose(day: date, within_days: int) -> list[Message]:
     """Every message due today: one per learner with something due, one per head."""
     items = due_items(day, within_days)
@@ -93,7 +87,7 @@ def compose(day: date, within_days: int) -> list[Message]:
     messages = []
     for user_id, mine in by_user.items():
         user = people[user_id]
-        with force_locale(_locale(user)):
+        with force_locale(locale_of(user)):
             late = sum(1 for i in mine if i.due_date < day)
             subject = (_("Onboarding: %(n)s course(s) overdue", n=late) if late
                        else _("Onboarding: %(n)s course(s) due soon", n=len(mine)))
@@ -113,7 +107,7 @@ def compose(day: date, within_days: int) -> list[Message]:
                       key=lambda u: (u.name, u.id))
         if not team:
             continue
-        with force_locale(_locale(head)):
+        with force_locale(locale_of(head)):
             late = sum(1 for u in team for i in by_user[u.id] if i.due_date < day)
             subject = _("Onboarding digest: %(late)s overdue, %(soon)s due soon",
                         late=late, soon=sum(len(by_user[u.id]) for u in team) - late)
@@ -127,34 +121,6 @@ def compose(day: date, within_days: int) -> list[Message]:
             body = "\n".join(lines)
         messages.append(Message("digest", head.id, head.email, subject, body))
     return messages
-
-
-class Mailer:
-    """One SMTP connection for the run, opened on the first message."""
-
-    def __init__(self, config: Any) -> None:
-        self.config = config
-        self.connection: smtplib.SMTP | None = None
-
-    def send(self, to: str, subject: str, body: str) -> None:
-        if self.connection is None:
-            self.connection = smtplib.SMTP(self.config["MAIL_SERVER"],
-                                           int(self.config.get("MAIL_PORT") or 25), timeout=30)
-            if self.config.get("MAIL_USE_TLS"):
-                self.connection.starttls()
-            if self.config.get("MAIL_USERNAME"):
-                self.connection.login(self.config["MAIL_USERNAME"],
-                                      self.config.get("MAIL_PASSWORD") or "")
-        message = EmailMessage()
-        message["From"] = self.config["MAIL_FROM"]
-        message["To"] = to
-        message["Subject"] = subject
-        message.set_content(body)
-        self.connection.send_message(message)
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.quit()
 
 
 def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderReport:

@@ -1,4 +1,4 @@
-"""Fixtures: app, client, runner, auth, and data factories (make_user, make_course, ...).
+"""Fixtures: app, client, runner, auth, data factories (make_user, make_course, ...), smtp.
 
 Every test that takes `app` runs once on SQLite and once on PostgreSQL. The
 PostgreSQL run uses RELAY_TEST_POSTGRES_URL, else 127.0.0.1:5432/test (trust
@@ -14,9 +14,13 @@ import shutil
 import socket
 import sys
 from datetime import date
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
@@ -191,3 +195,31 @@ def auth(client) -> AuthActions:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def today() -> date:
     return current_day()
+
+
+class Inbox:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[EmailMessage] = []
+        self.refuse = False
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.refuse:
+            return "451 try again later"
+        self.received.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):  # type: ignore[no-untyped-def]
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (aiosmtpd's ready check cannot use 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                      MAIL_FROM="relay@example.com")
+    yield inbox
+    controller.stop()

@@ -89,3 +89,33 @@ def test_invite_prints_links_for_the_users_without_a_password(runner, make):
     assert service.user_for_set_password_token(token).email == "new@example.com"
     unknown = runner.invoke(args=["accounts", "invite", "nobody@example.com"])
     assert unknown.exit_code != 0 and "no user nobody@example.com" in unknown.output
+
+
+def test_invite_send_emails_each_link_in_the_users_language(runner, make, smtp):
+    user = new_hire(make)
+    user.locale = "zh_CN"
+    make.user("en@example.com", password=None)  # no language of their own: the school's
+    db.session.commit()
+    result = runner.invoke(args=["accounts", "invite", "new@example.com", "en@example.com",
+                                 "--send", "--base-url", "https://relay.example.com"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["sent to new@example.com", "sent to en@example.com"]
+    mails = {mail["To"]: mail for mail in smtp.received}
+    assert mails["new@example.com"]["Subject"] == "欢迎加入 Relay：请设置密码"
+    assert mails["en@example.com"]["Subject"] == "Welcome to Relay: set your password"
+    body = mails["new@example.com"].get_content()
+    assert "New Hire" in body and "之后请用 new@example.com 登录。" in body
+    token = re.search(r"https://relay\.example\.com/account/set-password/(\S+)", body).group(1)
+    assert service.user_for_set_password_token(token) == user
+
+
+def test_invite_send_needs_a_mail_server_and_names_a_failed_address(runner, make, smtp, app):
+    new_hire(make)
+    smtp.refuse = True
+    refused = runner.invoke(args=["accounts", "invite", "new@example.com", "--send"])
+    assert refused.exit_code != 0
+    assert "sending to new@example.com failed" in refused.output and smtp.received == []
+    app.config["MAIL_SERVER"] = None
+    unset = runner.invoke(args=["accounts", "invite", "new@example.com", "--send"])
+    assert unset.exit_code != 0 and "--send needs MAIL_SERVER" in unset.output
+    assert "set-password" not in unset.output  # no link printed instead

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import smtplib
-import socket
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from babel.messages.mofile import read_mo
 from sqlalchemy import func, select
 
@@ -72,34 +67,6 @@ def test_completed_and_inactive_learners_get_nothing(app, headed):
     send_reminders(headed.T, within_days=3)
     assert ("learner", "dan@example.com") not in messages()
     assert ("learner", "ann@example.com") in messages()  # sec is still open
-
-
-class Inbox:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[EmailMessage] = []
-        self.refuse = False
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        if self.refuse:
-            return "451 try again later"
-        self.received.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port (aiosmtpd's ready check cannot use 0)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                      MAIL_FROM="relay@example.com")
-    yield inbox
-    controller.stop()
 
 
 def test_with_smtp_messages_are_sent_once(app, headed, smtp):
