@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from accounts import service as accounts
 from accounts.access import roles_required
+from courses import service as courses
 from extensions import db
 from quizzes import essays, service
 from quizzes.content import get_quiz_by_slug
@@ -30,7 +31,7 @@ def _quiz_or_404(slug: str) -> Quiz:
     """A quiz learners may take: a published step of a published course's outline."""
     quiz = get_quiz_by_slug(slug)
     if quiz is None or quiz.course.status != "published" or not any(
-            item.quiz_id == quiz.id and item.published for item in quiz.course.items):
+            item.quiz_id == quiz.id for item in courses.learner_items(quiz.course)):
         abort(404)
     return quiz
 
