@@ -86,25 +86,26 @@ def invite_command(emails: tuple[str, ...], without_password: bool, base_url: st
     if send and not current_app.config.get("MAIL_SERVER"):
         raise click.ClickException("--send needs MAIL_SERVER set; without --send the "
                                    "links are printed")
-    mailer = Mailer(current_app.config) if send else None
+    with current_app.test_request_context(base_url=base_url):
+        links = [(user, url_for("accounts.set_password",
+                                token=service.set_password_token(user), _external=True))
+                 for user in users]
+    if not send:
+        for user, link in links:
+            click.echo(f"{user.email}\t{link}")
+        return
+    mailer = Mailer(current_app.config)
     try:
-        with current_app.test_request_context(base_url=base_url):
-            for user in users:
-                link = url_for("accounts.set_password", token=service.set_password_token(user),
-                               _external=True)
-                if mailer is None:
-                    click.echo(f"{user.email}\t{link}")
-                    continue
-                try:
-                    mailer.send(user.email, *invitation(user, link))
-                except (smtplib.SMTPException, OSError) as error:
-                    raise click.ClickException(
-                        f"sending to {user.email} failed ({error}); those listed above "
-                        "were sent, the rest were not") from None
-                click.echo(f"sent to {user.email}")
+        for user, link in links:
+            try:
+                mailer.send(user.email, *invitation(user, link))
+            except (smtplib.SMTPException, OSError) as error:
+                raise click.ClickException(
+                    f"sending to {user.email} failed ({error}); those listed above "
+                    "were sent, the rest were not") from None
+            click.echo(f"sent to {user.email}")
     finally:
-        if mailer is not None:
-            mailer.close()
+        mailer.close()
 
 
 @cli.command("add-department")
