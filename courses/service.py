@@ -194,10 +194,22 @@ def record_visit(user: User, item: OutlineItem) -> None:
     db.session.commit()
 
 
+def lock_learner(user: User) -> None:
+    """Serialise one learner's writes of progress (a double click sends two at once).
+
+    On PostgreSQL the second request waits here until the first commits, then reads
+    what it wrote; SQLite's BEGIN IMMEDIATE already serialises writers. FOR NO KEY
+    UPDATE: rows that merely reference the user (FOREIGN KEY checks) are not blocked.
+    """
+    db.session.execute(select(User.id).where(User.id == user.id)
+                       .with_for_update(key_share=True))
+
+
 def mark_lesson_read(user: User, item: OutlineItem) -> bool:
     """Mark a lesson read; returns True when this completed the course."""
     if item.lesson_id is None:
         raise ValueError("only lessons are marked read")
+    lock_learner(user)
     exists = db.session.scalar(select(LessonProgress.id).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == item.lesson_id))
     if exists is None:

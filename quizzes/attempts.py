@@ -56,14 +56,8 @@ def build_layout(quiz: Quiz, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     questions = order_questions(draw_questions(quiz, rng),
                                 bool(quiz.settings.get("shuffle_questions")), rng)
-    layout = []
-    for question in questions:
-        revision = question.current
-        question_type = get_type(revision.type_id)
-        count = question_type.option_count(revision.data)
-        options = None
-        if count and (quiz.settings.get("shuffle_options") or question_type.must_shuffle):
-            options = list(range(count))
-            rng.shuffle(options)
-        layout.append({"revision_id": revision.id, "options": options})
-    return layout
+    # Options are always shuffled, whatever `shuffle_options` says: in the authored
+    # order a page would show where authors put the right answer (usually first).
+    return [{"revision_id": q.current.id,
+             "options": get_type(q.current.type_id).option_order(q.current.data, rng)}
+            for q in questions]

@@ -99,7 +99,7 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
         if action != "submit":
             flash(_("Your answers were not saved: %(reason)s", reason=_reason(error)), "error")
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    except (service.StaleAnswer, AnswerError) as error:
+    except (service.StaleAnswer, service.MissingSequence, AnswerError) as error:
         db.session.rollback()
         return _render_attempt(attempt, page, 409 if isinstance(error, service.StaleAnswer)
                                else 400, error=_reason(error))
@@ -134,6 +134,8 @@ def _reason(error: Exception) -> str:
                                "page to see the newest answer."),
         service.AttemptClosed: _("the attempt is closed or its time limit has passed. "
                                  "Answers saved before it were kept."),
+        service.MissingSequence: _("the page did not say which version of the answer it "
+                                   "changes. Reload the page and answer again."),
     }
     return reasons.get(type(error), str(error))
 
@@ -145,10 +147,11 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
     if attempt.state != "finished":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     status = service.quiz_status(current_user, attempt.quiz, commit=True)
+    show_details = service.review_allowed(status, attempt)
     return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz,
-                           status=status, views=service.slot_views(attempt),
-                           show_details=service.review_allowed(status, attempt),
-                           band=service.band_feedback(attempt.quiz, attempt.score))
+                           status=status, show_details=show_details,
+                           views=service.slot_views(attempt, review=True) if show_details
+                           else [], band=service.band_feedback(attempt.quiz, attempt.score))
 
 
 @bp.get("/grading")

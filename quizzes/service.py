@@ -7,12 +7,14 @@ concurrent submits produce one grade and the second returns the first result.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,6 +36,7 @@ from quizzes.models import (
 )
 from quizzes.signals import attempt_finished, attempt_graded, attempt_started
 from quizzes.types import AnswerError, get_type
+from quizzes.types.base import SignedTokens
 
 utcnow = courses.utcnow
 
@@ -54,6 +57,12 @@ class StaleAnswer(AttemptError):
 
 class NoAttemptsLeft(AttemptError):
     status = 403
+
+
+class MissingSequence(AttemptError):
+    """A save without the seq the page was given would skip the stale-tab check."""
+
+    status = 400
 
 
 @dataclass(frozen=True)
@@ -105,8 +114,14 @@ def quiz_status(user: User, quiz: Quiz, now: datetime | None = None, *,
 
 
 def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
-    """Continue the open attempt, or start a new one if attempts remain."""
+    """Continue the open attempt, or start a new one if attempts remain.
+
+    A double click sends two starts at once: the learner's row lock makes the second
+    wait for the first, then find its attempt and continue it (not a second INSERT of
+    the same attempt number, which PostgreSQL refused with a UniqueViolation).
+    """
     now = now or utcnow()
+    courses.lock_learner(user)
     status = quiz_status(user, quiz, now)
     if status.in_progress is not None:
         return status.in_progress
@@ -157,15 +172,34 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
     return True
 
 
+def option_tokens(attempt_id: int, slot: int) -> SignedTokens:
+    """The opaque names of one question's options in one attempt's pages."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    key = hashlib.sha256(b"relay option tokens\x00" + secret).digest()
+    return SignedTokens(key, f"{attempt_id}:{slot}")
+
+
+def form_values(attempt: Attempt, slot: int, answer: Any) -> dict[str, list[str]]:
+    """What the attempt's page posts for an answer (authored indexes): for scripts and tests."""
+    revision = revisions_for(attempt)[slot]
+    return get_type(revision.type_id).form_values(revision.data, answer,
+                                                  option_tokens(attempt.id, slot))
+
+
 def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequence[str]],
                                                                  int | None]],
                  now: datetime | None = None) -> dict[int, int]:
-    """Autosave {slot: (raw form values, seq the client last saw)}; all or nothing.
+    """Autosave {slot: (raw form values, seq the page was given)}; all or nothing.
 
     Returns {slot: new seq}. Refuses answers after the deadline (AttemptClosed),
-    from a stale tab (StaleAnswer, 409) and malformed ones (AnswerError).
+    without a seq (MissingSequence), from a stale tab (StaleAnswer, 409) and
+    malformed ones (AnswerError). The form values name options by the attempt's
+    tokens; the stored answers by authored index.
     """
     now = now or utcnow()
+    missing = sorted(slot for slot, (_, seq) in answers.items() if seq is None)
+    if missing:
+        raise MissingSequence(f"question {missing[0] + 1} was sent without its sequence number")
     _lock(attempt, with_responses=False)
     if close_if_expired(attempt, now, commit=True):
         raise AttemptClosed("the time limit has passed; answers saved before it were kept")
@@ -183,10 +217,11 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
         if response is None:
             raise AnswerError(f"question {slot + 1} is not part of this attempt")
         revision = response.revision
-        answer = get_type(revision.type_id).normalise(revision.data, raw)
+        answer = get_type(revision.type_id).normalise(revision.data, raw,
+                                                      option_tokens(attempt.id, slot))
         if answer == response.answer:
             continue
-        if seq is not None and seq != response.seq:
+        if seq != response.seq:
             raise StaleAnswer(f"question {slot + 1} was changed in another window; reload")
         changes.append((response, answer))
     for response, answer in changes:
@@ -337,11 +372,15 @@ class SlotView:
     context: dict[str, Any]
     template: str
     case_html: str | None  # set where the case text is shown: its first question
-    correct_answer: str
     case_text: str | None = None  # the case this question belongs to, if any
+    review: dict[str, Any] | None = None  # the answer beside the right one (review only)
 
 
-def slot_views(attempt: Attempt) -> list[SlotView]:
+def slot_views(attempt: Attempt, review: bool = False) -> list[SlotView]:
+    """The attempt's questions; with `review`, each one's answer beside the right one
+    (a finished attempt only: the right answers must never reach an open one's page)."""
+    if review and attempt.state != "finished":
+        raise AttemptError("the right answers are shown only after submitting")
     views, previous_case = [], None
     for response, entry in zip(_responses_with_questions(attempt), attempt.layout,
                                strict=True):
@@ -350,11 +389,15 @@ def slot_views(attempt: Attempt) -> list[SlotView]:
         case = revision.question.case
         first_of_case = case is not None and case.id != previous_case
         previous_case = case.id if case else None
+        order = entry.get("options")
         views.append(SlotView(
             response.slot, revision, response,
-            question_type.render_context(revision.data, entry.get("options")),
+            question_type.render_context(revision.data, order,
+                                         option_tokens(attempt.id, response.slot)),
             question_type.template, case.html if first_of_case else None,
-            question_type.correct_answer(revision.data), case.html if case else None))
+            case.html if case else None,
+            question_type.review_context(revision.data, response.answer, order)
+            if review else None))
     return views
 
 

@@ -8,6 +8,8 @@ database, so every rule can be tested on plain dicts.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import random
 import re
@@ -50,14 +52,69 @@ class AnswerError(ValueError):
     """A submitted answer that the question's own form could not have produced."""
 
 
+class OptionTokens:
+    """How a page names a question's options: here by their authored index.
+
+    Only the trainer's preview speaks in authored indexes. A learner's attempt uses
+    SignedTokens, so nothing a page posts tells which option was authored where (the
+    authored order would give the key away: authors tend to put the right answer
+    first). ``kind`` keeps separate lists apart (matching's rows and choices), so a
+    row's name never equals the value of its right choice.
+    """
+
+    def token(self, kind: str, index: int) -> str:
+        return str(index)
+
+    def index(self, kind: str, value: str, count: int) -> int:
+        """The authored index behind a posted value; AnswerError if none matches."""
+        return parse_index(value, count)
+
+
+AUTHORED_INDEXES = OptionTokens()
+
+
+class SignedTokens(OptionTokens):
+    """Opaque per-attempt, per-question option tokens: HMAC(key, scope, kind, index).
+
+    Nothing is stored: the server recomputes the tokens of a question's options to
+    map a posted one back. ``scope`` names the attempt and question.
+    """
+
+    LENGTH = 16  # hex digits: 64 bits, far beyond guessing
+
+    def __init__(self, key: bytes, scope: str) -> None:
+        self._key = key
+        self._scope = scope
+
+    def token(self, kind: str, index: int) -> str:
+        message = f"{self._scope}\x1f{kind}\x1f{index}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[: self.LENGTH]
+
+    def index(self, kind: str, value: str, count: int) -> int:
+        for i in range(count):
+            if hmac.compare_digest(self.token(kind, i), value):
+                return i
+        raise AnswerError(f"{value[:20]!r} is not an option of this question")
+
+
+def shuffled(count: int, rng: random.Random) -> list[int]:
+    """A uniformly random display order of ``count`` options.
+
+    Every order is equally likely, the authored one included: the page's order must
+    be independent of the authored order. Refusing the authored order would tell
+    the attacker something (with two options it would always show them reversed,
+    and a right answer authored first would always come second).
+    """
+    order = list(range(count))
+    rng.shuffle(order)
+    return order
+
+
 class QuestionType:
     """Base class: one subclass per type id, registered in ``quizzes.types``."""
 
     type_id: ClassVar[str]
     label: ClassVar[str]
-    # Matching and ordering reveal the answer in their authored order, so the
-    # attempt must always store a shuffled option order for them.
-    must_shuffle: ClassVar[bool] = False
     # The editor form for ``data`` (a QuestionDataForm defined next to the type).
     form_class: ClassVar[type[QuestionDataForm]]
 
@@ -70,11 +127,25 @@ class QuestionType:
         raise NotImplementedError
 
     def option_count(self, data: Mapping[str, Any]) -> int:
-        """How many options an attempt may shuffle; 0 when the type has none."""
+        """How many options an attempt shuffles; 0 when the type has none."""
         return 0
 
-    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> Any:
-        """Turn submitted form values into the stored answer (None: unanswered)."""
+    def option_order(self, data: Mapping[str, Any], rng: random.Random) -> list[int] | None:
+        """An attempt's display order of the options (None: the type has none)."""
+        count = self.option_count(data)
+        return shuffled(count, rng) if count else None
+
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+                  tokens: OptionTokens = AUTHORED_INDEXES) -> Any:
+        """Turn submitted form values into the stored answer (None: unanswered).
+
+        The stored answer speaks in authored indexes, whatever tokens the page used.
+        """
+        raise NotImplementedError
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        """What the type's form posts for a stored answer: normalise's inverse."""
         raise NotImplementedError
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
@@ -95,9 +166,24 @@ class QuestionType:
         return None
 
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
-        """What the type's input template needs, options in display order."""
+        """What the type's input template needs, options in display order.
+
+        An option's ``value`` (or a field's name part) is its token; its ``index``
+        is the authored position, for comparing with the stored answer only: a
+        template must never print it.
+        """
+        raise NotImplementedError
+
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        """What the review shows: the learner's answer beside the right one.
+
+        ``kind`` picks the review macro (templates/quizzes/types/_review.html).
+        """
         raise NotImplementedError
 
     def __repr__(self) -> str:

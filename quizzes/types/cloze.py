@@ -1,7 +1,8 @@
 """cloze: a text with numbered gaps {{1}}, {{2}}, each a choice or a short answer.
 
 Sub-fields are named by gap index from 0 (``q7-0`` is gap {{1}}), like the
-other types' sub-fields.
+other types' sub-fields (the gaps stand in the text's order anyway); a drop-down
+gap's options post their tokens, one list per gap.
 
 The editor form (ClozeForm, below) writes each gap's options or answers as
 lines of text; ``format_line`` documents the format.
@@ -18,9 +19,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, SelectChoice, SelectField, TextAreaField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     MAX_TEXT_ANSWER,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_list,
@@ -30,7 +33,6 @@ from quizzes.types.base import (
     check_raw_keys,
     display_order,
     join_feedback,
-    parse_index,
     path_of,
     single_value,
     text_answer,
@@ -45,7 +47,13 @@ from quizzes.types.forms import (
     shown,
     to_number,
 )
-from quizzes.types.short_answer import accepted_text, grade_text, literal_text, validate_answers
+from quizzes.types.short_answer import (
+    accepted_text,
+    grade_text,
+    literal_text,
+    review_answer,
+    validate_answers,
+)
 from quizzes.types.single_choice import (
     grade_choice,
     right_choice,
@@ -108,6 +116,23 @@ def gap_orders(gaps: Sequence[Mapping[str, Any]], option_order: list[int] | None
         orders[index] = [n - offset for n in order if offset <= n < offset + count]
         offset += count
     return orders
+
+
+def gap_token_kind(index: int) -> str:
+    """Each drop-down gap's options are a token list of their own."""
+    return f"gap{index}"
+
+
+def gap_review(gap: Mapping[str, Any], value: Any, number: int) -> dict[str, Any]:
+    """One gap of the review: what the learner gave, the right answer, right or not."""
+    fraction = grade_gap(gap, value).fraction
+    if gap["kind"] == "choice":
+        options = gap["options"]
+        given = None if value is None else options[value]["text"]
+        return {"number": number, "given": given, "expected": gap_answer(gap),
+                "by_pattern": False, "right": fraction == 1}
+    return {"number": number, "given": value, "right": fraction == 1,
+            **review_answer(gap["answers"])}
 
 
 def gap_answer(gap: Mapping[str, Any]) -> str:
@@ -309,7 +334,8 @@ class Cloze(QuestionType):
         return {"text": text, "gaps": gaps}
 
     def normalise(
-        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]
+        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> list[int | str | None] | None:
         gaps = data["gaps"]
         check_raw_keys(raw, [str(i) for i in range(len(gaps))])
@@ -317,10 +343,20 @@ class Cloze(QuestionType):
         for i, gap in enumerate(gaps):
             if gap["kind"] == "choice":
                 value = single_value(raw, str(i))
-                answer.append(None if value is None else parse_index(value, len(gap["options"])))
+                answer.append(None if value is None else tokens.index(
+                    gap_token_kind(i), value, len(gap["options"])))
             else:
                 answer.append(text_answer(raw, str(i), MAX_TEXT_ANSWER))
         return None if all(a is None for a in answer) else answer
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        values = {}
+        for i, (gap, value) in enumerate(zip(data["gaps"], answer or (), strict=False)):
+            if value is not None:
+                values[str(i)] = [tokens.token(gap_token_kind(i), value)
+                                  if gap["kind"] == "choice" else value]
+        return values
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         gaps = data["gaps"]
@@ -351,8 +387,17 @@ class Cloze(QuestionType):
         """All drop-down options of all gaps, numbered gap after gap."""
         return sum(len(g["options"]) for g in data["gaps"] if g["kind"] == "choice")
 
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        gaps = data["gaps"]
+        values = answer or [None] * len(gaps)
+        return {"kind": "cloze", "gaps": [gap_review(gap, value, i + 1) for i, (gap, value)
+                                          in enumerate(zip(gaps, values, strict=True))]}
+
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         segments: list[dict[str, Any]] = []
         text, gaps, start = data["text"], data["gaps"], 0
@@ -363,8 +408,9 @@ class Cloze(QuestionType):
             segment = {"kind": gaps[index]["kind"], "gap": index, "number": index + 1}
             if gaps[index]["kind"] == "choice":
                 options = gaps[index]["options"]
-                segment["options"] = [{"value": j, "text": options[j]["text"]}
-                                      for j in orders[index]]
+                kind = gap_token_kind(index)
+                segment["options"] = [{"value": tokens.token(kind, j), "index": j,
+                                       "text": options[j]["text"]} for j in orders[index]]
             segments.append(segment)
             start = match.end()
         segments.append({"kind": "text", "text": text[start:]})

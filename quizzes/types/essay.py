@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_mapping,
@@ -91,9 +93,14 @@ class Essay(QuestionType):
             raise QuestionDataError("max_words", "must not be below min_words")
         return {"min_words": low, "max_words": high, "rubric": optional_text(data, "rubric", "")}
 
-    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> str | None:
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+                  tokens: OptionTokens = AUTHORED_INDEXES) -> str | None:
         check_raw_keys(raw, [""])
         return text_answer(raw, "", MAX_ESSAY)
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {} if answer is None else {"": [answer]}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         # Nothing to wait for when nothing was written.
@@ -108,8 +115,15 @@ class Essay(QuestionType):
     def wrong_answer(self, data: Mapping[str, Any], rng: random.Random) -> str:
         return WEAK_ESSAY
 
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        # the rubric is the marking guide the trainer grades by
+        return {"kind": "essay", "given": answer, "rubric": data["rubric"]}
+
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         return {
             "min_words": data["min_words"],

@@ -3,6 +3,10 @@
 The answer holds, per left item, an index into the combined rights list (the
 pairs' rights, then the distractors) or None. Two pairs may share a right
 text; a choice is judged by its text, so either copy counts.
+
+In a page, each row's select is named by a "row" token and each choice's value
+is a "choice" token: two lists of tokens, so a row's name never matches the
+value of its own right choice.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_list,
@@ -28,7 +34,6 @@ from quizzes.types.base import (
     is_index,
     join_feedback,
     option_extras,
-    parse_index,
     path_of,
     reject_duplicates,
     single_value,
@@ -102,7 +107,6 @@ class Matching(QuestionType):
     type_id = "matching"
     label = "Matching"
     form_class = MatchingForm
-    must_shuffle = True
 
     def validate(self, data: Any) -> dict[str, Any]:
         data = as_mapping(data, "")
@@ -136,20 +140,25 @@ class Matching(QuestionType):
         return len(rights(data))
 
     def normalise(
-        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]
+        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> list[int | None] | None:
-        lefts = range(len(data["pairs"]))
-        check_raw_keys(raw, [str(i) for i in lefts])
+        rows = [tokens.token("row", i) for i in range(len(data["pairs"]))]
+        check_raw_keys(raw, rows)
         texts = rights(data)
         answer: list[int | None] = []
-        for i in lefts:
-            value = single_value(raw, str(i))
+        for row in rows:
+            value = single_value(raw, row)
             # A duplicated right text is stored as its first copy, which is the
             # one the form shows, so a saved answer pre-fills correctly.
-            if value is not None:
-                value = texts.index(texts[parse_index(value, len(texts))])
-            answer.append(value)
+            answer.append(None if value is None else
+                          texts.index(texts[tokens.index("choice", value, len(texts))]))
         return None if all(a is None for a in answer) else answer
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {tokens.token("row", i): [tokens.token("choice", a)]
+                for i, a in enumerate(answer or ()) if a is not None}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         if answer is None:
@@ -182,8 +191,20 @@ class Matching(QuestionType):
         answer[first], answer[second] = answer[second], answer[first]
         return answer
 
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        texts = rights(data)
+        rows = []
+        for i, pair in enumerate(data["pairs"]):
+            given = None if answer is None or answer[i] is None else texts[answer[i]]
+            rows.append({"label": pair["left"], "given": given, "expected": pair["right"],
+                         "right": given == pair["right"]})
+        return {"kind": "pairs", "rows": rows}
+
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         texts = rights(data)
         # Without a stored order the authored order would give the answer away
@@ -196,6 +217,9 @@ class Matching(QuestionType):
         for i in order:
             if texts[i] not in shown:
                 shown.add(texts[i])
-                choices.append({"value": texts.index(texts[i]), "text": texts[i]})
-        rows = [{"index": i, "left": p["left"]} for i, p in enumerate(data["pairs"])]
+                first = texts.index(texts[i])
+                choices.append({"value": tokens.token("choice", first), "index": first,
+                                "text": texts[i]})
+        rows = [{"name": tokens.token("row", i), "index": i, "left": p["left"]}
+                for i, p in enumerate(data["pairs"])]
         return {"rows": rows, "choices": choices}

@@ -9,8 +9,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_list,
@@ -23,7 +25,6 @@ from quizzes.types.base import (
     is_index,
     join_feedback,
     option_extras,
-    parse_index,
     path_of,
     reject_duplicates,
     values_of,
@@ -33,7 +34,7 @@ from quizzes.types.forms import (
     WeightedRowsForm,
     option_rows,
 )
-from quizzes.types.single_choice import pick_wrong
+from quizzes.types.single_choice import choice_review, pick_wrong
 
 # Moodle accepts positive weights whose sum rounds to 100 %, so GIFT files with
 # three options at %33.333% import; grading divides by the actual sum.
@@ -80,12 +81,18 @@ class MultipleResponse(QuestionType):
         return len(data["options"])
 
     def normalise(
-        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]
+        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> list[int] | None:
         check_raw_keys(raw, [""])
         count = len(data["options"])
-        chosen = {parse_index(v.strip(), count) for v in values_of(raw, "") if v.strip()}
+        chosen = {tokens.index("option", v.strip(), count) for v in values_of(raw, "")
+                  if v.strip()}
         return sorted(chosen) or None
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {} if answer is None else {"": [tokens.token("option", i) for i in answer]}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         if answer is None:
@@ -113,15 +120,24 @@ class MultipleResponse(QuestionType):
         return None if choice is None else [choice]
 
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         options = data["options"]
         return {
             "options": [
-                {"value": i, "text": options[i]["text"]}
+                {"value": tokens.token("option", i), "index": i, "text": options[i]["text"]}
                 for i in display_order(len(options), option_order)
             ]
         }
+
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        options = data["options"]
+        order = display_order(len(options), option_order)
+        return {"kind": "choices", "multiple": True,
+                "options": choice_review(options, set(answer or ()), order)}
 
 
 def positive_total(options: Sequence[Mapping[str, Any]]) -> float:

@@ -11,8 +11,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_list,
@@ -168,10 +170,15 @@ class Numerical(QuestionType):
             raise QuestionDataError("answers", "at least one answer needs weight 100")
         return {"answers": answers}
 
-    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> float | None:
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+                  tokens: OptionTokens = AUTHORED_INDEXES) -> float | None:
         check_raw_keys(raw, [""])
         value = single_value(raw)
         return None if value is None else parse_number(value)
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {} if answer is None else {"": [fmt(answer)]}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         if answer is None:
@@ -192,6 +199,14 @@ class Numerical(QuestionType):
         return entry["value"] if "value" in entry else (entry["min"] + entry["max"]) / 2
 
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         return {}
+
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        given = None if answer is None else fmt(answer)
+        return {"kind": "text", "given": given, "expected": self.correct_answer(data),
+                "by_pattern": False}

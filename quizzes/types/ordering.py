@@ -1,7 +1,8 @@
 """ordering: put the items in the right sequence.
 
-The form gives every item a position select (works without JavaScript); the
-answer is the list of item indexes in the learner's order.
+The form gives every item a position select (works without JavaScript), named
+by the item's token, never its authored position (which is its right place);
+the answer is the list of item indexes in the learner's order.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, TextAreaField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_list,
@@ -92,7 +95,6 @@ class Ordering(QuestionType):
     type_id = "ordering"
     label = "Ordering"
     form_class = OrderingForm
-    must_shuffle = True
 
     def validate(self, data: Any) -> dict[str, Any]:
         data = as_mapping(data, "")
@@ -110,11 +112,13 @@ class Ordering(QuestionType):
         return len(data["items"])
 
     def normalise(
-        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]
+        self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> list[int] | None:
         count = len(data["items"])
-        check_raw_keys(raw, [str(i) for i in range(count)])
-        positions = [single_value(raw, str(i)) for i in range(count)]
+        names = [tokens.token("item", i) for i in range(count)]
+        check_raw_keys(raw, names)
+        positions = [single_value(raw, name) for name in names]
         if all(p is None for p in positions):
             return None
         if any(p is None for p in positions):
@@ -127,6 +131,11 @@ class Ordering(QuestionType):
         for item, place in enumerate(places):
             answer[place] = item
         return answer
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {tokens.token("item", item): [str(place + 1)]
+                for place, item in enumerate(answer or ())}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         if answer is None:
@@ -149,8 +158,19 @@ class Ordering(QuestionType):
         answer[step], answer[step + 1] = answer[step + 1], answer[step]
         return answer
 
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        items = data["items"]
+        rows = [{"label": place + 1,
+                 "given": None if answer is None else items[answer[place]],
+                 "expected": item, "right": answer is not None and answer[place] == place}
+                for place, item in enumerate(items)]
+        return {"kind": "order", "rows": rows}
+
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         items = data["items"]
         # The authored order is the answer; without a stored shuffle fall back
@@ -160,6 +180,7 @@ class Ordering(QuestionType):
         else:
             order = display_order(len(items), option_order)
         return {
-            "items": [{"value": i, "text": items[i]} for i in order],
+            "items": [{"name": tokens.token("item", i), "index": i, "text": items[i]}
+                      for i in order],
             "positions": list(range(1, len(items) + 1)),
         }

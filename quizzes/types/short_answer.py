@@ -10,9 +10,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     MAX_TEXT_ANSWER,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_list,
@@ -22,6 +24,7 @@ from quizzes.types.base import (
     check_keys,
     check_raw_keys,
     option_extras,
+    optional_text,
     path_of,
     text_answer,
     weighted_grade,
@@ -133,6 +136,23 @@ def literal_text(answers: Sequence[Mapping[str, Any]]) -> str:
     return "*".join(part.replace("*", "") for part in text.split("\\*"))
 
 
+def has_wildcard(pattern: str) -> bool:
+    return "*" in pattern.replace("\\*", "")
+
+
+def review_answer(answers: Sequence[Mapping[str, Any]], display: str = "") -> dict[str, Any]:
+    """What a learner's review shows as the accepted answer: never a raw pattern.
+
+    The author's display answer if given; else the first full-marks answer as a learner
+    would type it (each * matching nothing), flagged ``by_pattern`` when it came from
+    a wildcard; an empty ``expected`` when the pattern leaves nothing to show.
+    """
+    if display:
+        return {"expected": display, "by_pattern": False}
+    pattern = next(a["text"] for a in answers if a["weight"] == 100)
+    return {"expected": literal_text(answers).strip(), "by_pattern": has_wildcard(pattern)}
+
+
 def accepted_text(answers: Sequence[Mapping[str, Any]]) -> str:
     return " / ".join(a["text"].replace("\\*", "*") for a in answers if a["weight"] == 100)
 
@@ -164,12 +184,22 @@ class ShortAnswer(QuestionType):
 
     def validate(self, data: Any) -> dict[str, Any]:
         data = as_mapping(data, "")
-        check_keys(data, "", ("answers",))
-        return {"answers": validate_answers(data["answers"], "answers")}
+        check_keys(data, "", ("answers",), ("display",))
+        clean: dict[str, Any] = {"answers": validate_answers(data["answers"], "answers")}
+        # Optional and kept out when empty, so older revisions' data stays equal.
+        display = optional_text(data, "display", "")
+        if display:
+            clean["display"] = display
+        return clean
 
-    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> str | None:
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+                  tokens: OptionTokens = AUTHORED_INDEXES) -> str | None:
         check_raw_keys(raw, [""])
         return text_answer(raw, "", MAX_TEXT_ANSWER)
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {} if answer is None else {"": [answer]}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         return grade_text(data["answers"], answer)
@@ -181,6 +211,13 @@ class ShortAnswer(QuestionType):
         return literal_text(data["answers"])
 
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         return {"max_length": MAX_TEXT_ANSWER}
+
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        return {"kind": "text", "given": answer,
+                **review_answer(data["answers"], data.get("display", ""))}

@@ -11,8 +11,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionDataError,
     QuestionType,
     as_bool,
@@ -24,7 +26,6 @@ from quizzes.types.base import (
     display_order,
     is_index,
     option_extras,
-    parse_index,
     path_of,
     reject_duplicates,
     single_value,
@@ -75,6 +76,18 @@ def pick_wrong(options: Sequence[Mapping[str, Any]], wrong: list[int],
     """One of the wrong options, preferring those tagged with a misconception."""
     tagged = [i for i in wrong if options[i]["misconception"]]
     return rng.choice(tagged or wrong) if wrong else None
+
+
+def choice_review(options: Sequence[Mapping[str, Any]], chosen: set[int],
+                  order: Sequence[int]) -> list[dict[str, Any]]:
+    """Each option in the order the learner saw: its text, chosen, and whether it is right."""
+    return [{"text": options[i]["text"], "chosen": i in chosen, "correct": is_right(options[i])}
+            for i in order]
+
+
+def is_right(option: Mapping[str, Any]) -> bool:
+    """A right option: ``correct`` (single choice, cloze) or a positive weight."""
+    return bool(option.get("correct")) or option.get("weight", 0) > 0
 
 
 def grade_choice(options: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
@@ -148,10 +161,15 @@ class SingleChoice(QuestionType):
     def option_count(self, data: Mapping[str, Any]) -> int:
         return len(data["options"])
 
-    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> int | None:
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+                  tokens: OptionTokens = AUTHORED_INDEXES) -> int | None:
         check_raw_keys(raw, [""])
         value = single_value(raw)
-        return None if value is None else parse_index(value, len(data["options"]))
+        return None if value is None else tokens.index("option", value, len(data["options"]))
+
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {} if answer is None else {"": [tokens.token("option", answer)]}
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         return grade_choice(data["options"], answer)
@@ -166,12 +184,21 @@ class SingleChoice(QuestionType):
         return wrong_choice(data["options"], rng)
 
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         options = data["options"]
         return {
             "options": [
-                {"value": i, "text": options[i]["text"]}
+                {"value": tokens.token("option", i), "index": i, "text": options[i]["text"]}
                 for i in display_order(len(options), option_order)
             ]
         }
+
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        options = data["options"]
+        chosen = set() if answer is None else {answer}
+        order = display_order(len(options), option_order)
+        return {"kind": "choices", "options": choice_review(options, chosen, order)}

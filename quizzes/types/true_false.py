@@ -10,8 +10,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, TextAreaField
 
 from quizzes.types.base import (
+    AUTHORED_INDEXES,
     AnswerError,
     Grade,
+    OptionTokens,
     QuestionType,
     as_bool,
     as_mapping,
@@ -24,8 +26,11 @@ from quizzes.types.base import (
 )
 from quizzes.types.forms import QuestionDataForm, field_tag, field_text, misconception_field, shown
 
-# The form posts these words; anything else did not come from our template.
+# The form posts these words; anything else did not come from our template. They
+# say nothing about the key: a true and a false statement render the same inputs.
 CHOICES = {"true": True, "false": False}
+# What the learner reads, in the UI language (对 / 错), never Python's True / False.
+LABELS = {True: _l("True"), False: _l("False")}
 
 
 class TrueFalseForm(QuestionDataForm):
@@ -88,7 +93,8 @@ class TrueFalse(QuestionType):
             "misconception": optional_tag(data, "misconception", ""),
         }
 
-    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]]) -> bool | None:
+    def normalise(self, data: Mapping[str, Any], raw: Mapping[str, Sequence[str]],
+                  tokens: OptionTokens = AUTHORED_INDEXES) -> bool | None:
         check_raw_keys(raw, [""])
         value = single_value(raw)
         if value is None:
@@ -107,8 +113,12 @@ class TrueFalse(QuestionType):
         feedback = data["feedback_true"] if answer else data["feedback_false"]
         return Grade(1.0 if right else 0.0, feedback, tags_if_wrong(data, not right))
 
+    def form_values(self, data: Mapping[str, Any], answer: Any,
+                    tokens: OptionTokens = AUTHORED_INDEXES) -> dict[str, list[str]]:
+        return {} if answer is None else {"": ["true" if answer else "false"]}
+
     def correct_answer(self, data: Mapping[str, Any]) -> str:
-        return "True" if data["answer"] else "False"
+        return str(LABELS[bool(data["answer"])])
 
     def right_answer(self, data: Mapping[str, Any]) -> bool:
         return bool(data["answer"])
@@ -117,8 +127,16 @@ class TrueFalse(QuestionType):
         return not data["answer"]
 
     def render_context(
-        self, data: Mapping[str, Any], option_order: list[int] | None
+        self, data: Mapping[str, Any], option_order: list[int] | None,
+        tokens: OptionTokens = AUTHORED_INDEXES,
     ) -> dict[str, Any]:
         # The two labels are literal _('True') / _('False') in the template, so
         # translators can find them; there is nothing to pass.
         return {}
+
+    def review_context(
+        self, data: Mapping[str, Any], answer: Any, option_order: list[int] | None
+    ) -> dict[str, Any]:
+        options = [{"text": LABELS[value], "chosen": answer is value,
+                    "correct": value is data["answer"]} for value in (True, False)]
+        return {"kind": "choices", "options": options}

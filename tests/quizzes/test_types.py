@@ -274,7 +274,3 @@ def test_render_context_rejects_a_stale_option_order():
 def test_option_count(type_id, count):  # cloze: its drop-down gaps' options
     qtype = get_type(type_id)
     assert qtype.option_count(qtype.validate(SAMPLES[type_id][0])) == count
-
-
-def test_only_matching_and_ordering_must_shuffle():
-    assert {t for t, q in REGISTRY.items() if q.must_shuffle} == {"matching", "ordering"}

@@ -70,7 +70,7 @@ def test_matching_without_stored_order_does_not_reveal_pairs(match):
     assert [c["text"] for c in ctx["choices"]] == ["Coffee", "Expense claims", "Laptop requests",
                                                    "Leave forms"]  # fmt: skip
     ordered = MATCH.render_context(match, [3, 2, 1, 0])
-    assert [c["value"] for c in ordered["choices"]] == [3, 2, 1, 0]
+    assert [c["index"] for c in ordered["choices"]] == [3, 2, 1, 0]
 
 
 @pytest.mark.parametrize("raw", [{"0": ["4"]}, {"0": ["a"]}, {"3": ["0"]}, {"": ["0"]},
@@ -269,7 +269,7 @@ def test_cloze_grade_refuses_mismatched_entries(cloze):
 def test_cloze_render_context_and_correct_answer(cloze):
     segments = CLOZE.render_context(cloze, None)["segments"]
     assert [s["kind"] for s in segments] == ["text", "choice", "text", "short", "text"]
-    assert segments[1]["options"][1] == {"value": 1, "text": "receiver"}
+    assert segments[1]["options"][1] == {"value": "1", "index": 1, "text": "receiver"}
     assert CLOZE.correct_answer(cloze) == "The [runner] keeps running past the [line]."
 
 
@@ -292,7 +292,7 @@ def test_cloze_drop_downs_follow_the_attempts_shuffled_order():
     segments = qtype.render_context(data, [4, 1, 2, 0, 3])["segments"]
     shown = [[o["text"] for o in seg["options"]] for seg in segments if seg["kind"] == "choice"]
     assert shown == [["a1", "a0"], ["c2", "c0", "c1"]]
-    values = [[o["value"] for o in seg["options"]] for seg in segments if seg["kind"] == "choice"]
+    values = [[o["index"] for o in seg["options"]] for seg in segments if seg["kind"] == "choice"]
     assert values == [[1, 0], [2, 0, 1]]  # answers still name each gap's own option
     with pytest.raises(ValueError, match="permutation"):
         qtype.render_context(data, [0, 1, 2])  # an order from before an edit
