@@ -64,9 +64,10 @@ def answer_quiz(user, quiz_slug: str, correct: bool):  # type: ignore[no-untyped
     for response in attempt.responses:
         options = response.revision.data["options"]
         right = next(i for i, o in enumerate(options) if o["correct"])
-        # the layout may shuffle options: the form sends the original index
         choice = right if correct else (right + 1) % len(options)
-        answers[response.slot] = ({"": [str(choice)]}, None)
+        # what the page posts for it: the attempt's token for that option
+        answers[response.slot] = (quizzes.form_values(attempt, response.slot, choice),
+                                  response.seq)
     quizzes.save_answers(attempt, answers)
     return quizzes.submit_attempt(attempt)
 

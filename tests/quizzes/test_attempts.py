@@ -12,13 +12,16 @@ from courses.service import utcnow
 from extensions import db
 from quizzes import service
 from quizzes.content import CaseSource, QuizSource, get_quiz_by_slug, question_from_dict
-from quizzes.models import Attempt, QuizGrade
+from quizzes.models import Attempt, QuizGrade, Response
 from quizzes.settings import validate_settings
 from tests.factories import single_choice
 
 
 def answer_for(attempt, slot, option):
-    return {slot: ({"": [str(option)]}, None)}
+    """What the attempt's page posts for `option` (an authored index), at the current seq."""
+    seq = db.session.scalar(select(Response.seq).where(
+        Response.attempt_id == attempt.id, Response.slot == slot))
+    return {slot: (service.form_values(attempt, slot, option), seq)}
 
 
 def correct_option(attempt, slot):
@@ -165,13 +168,25 @@ def test_failing_does_not_complete(make, learner):
     assert enrollment.completed_at is None
 
 
+def test_a_save_without_its_sequence_number_is_refused_and_writes_nothing(make, learner):
+    _, quiz = quiz_course(make)
+    attempt = service.start_attempt(learner, quiz)
+    values = service.form_values(attempt, 0, 1)
+    with pytest.raises(service.MissingSequence):
+        service.save_answers(attempt, {0: (values, None)})
+    db.session.rollback()
+    assert db.session.scalar(select(Response.answer).where(
+        Response.attempt_id == attempt.id, Response.slot == 0)) is None
+
+
 def test_stale_answer_is_refused_without_overwriting(make, learner):
     _, quiz = quiz_course(make)
     attempt = service.start_attempt(learner, quiz)
-    seqs = service.save_answers(attempt, {0: ({"": ["1"]}, 0)})  # tab B saves at seq 0 -> 1
+    tab_b, tab_a = (service.form_values(attempt, 0, option) for option in (1, 2))
+    seqs = service.save_answers(attempt, {0: (tab_b, 0)})  # tab B saves at seq 0 -> 1
     assert seqs == {0: 1}
     with pytest.raises(service.StaleAnswer):
-        service.save_answers(attempt, {0: ({"": ["2"]}, 0)})  # tab A still thinks seq 0
+        service.save_answers(attempt, {0: (tab_a, 0)})  # tab A still thinks seq 0
     db.session.rollback()
     db.session.refresh(attempt)
     assert attempt.responses[0].answer == 1

@@ -56,7 +56,9 @@ def take_quiz(user: User, quiz: Quiz, right: int, when: datetime) -> None:
         options = response.revision.data["options"]
         correct = next(i for i, o in enumerate(options) if o["correct"])
         wrong = next(i for i, o in enumerate(options) if not o["correct"])
-        answers[response.slot] = ({"": [str(correct if response.slot < right else wrong)]}, None)
+        choice = correct if response.slot < right else wrong
+        answers[response.slot] = (quizzes.form_values(attempt, response.slot, choice),
+                                  response.seq)
     quizzes.save_answers(attempt, answers, now=when)
     quizzes.submit_attempt(attempt, now=when)
 
