@@ -174,13 +174,14 @@ def test_review_page_shows_pairs_and_order_beside_the_right_ones(reviewed):
     page = client.get(f"/attempts/{attempt.id}/review").get_data(as_text=True)
     matching = section(page, slots["mt"].slot)
     assert "你的配对" in matching and "正确配对" in matching
-    rows = re.findall(r"<tr class=\"(right|wrong)\">\s*<th scope=\"row\" lang=\"zh-CN\">(.*?)</th>"
+    rows = re.findall(r"<tr class=\"(\w+)\">\s*<th scope=\"row\" lang=\"zh-CN\">(.*?)</th>"
                       r"\s*<td>.*?</span>\s*<span lang=\"zh-CN\">(.*?)</span></td>"
                       r"\s*<td class=\"correct\" lang=\"zh-CN\">(.*?)</td>", matching, re.S)
     assert rows == [("wrong", "销售", "报销", "订单"), ("wrong", "财务", "订单", "报销")]
     ordering = section(page, slots["or"].slot)
     assert "你的顺序" in ordering and "正确顺序" in ordering
     assert ordering.index("提醒") < ordering.index("交接") < ordering.index("跟进")
+    assert ordering.count("未作答") == 4 and "✗" not in ordering  # the verdict and 3 rows
 
 
 def test_essay_review_shows_the_marking_guide_with_its_line_breaks_then_the_grade(reviewed):
