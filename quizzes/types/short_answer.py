@@ -33,9 +33,11 @@ from quizzes.types.forms import (
     RowForm,
     WeightedRowsForm,
     feedback_field,
+    field_text,
     misconception_field,
     number_field,
     option_rows,
+    shown,
 )
 
 # NFKC already folds full-width ASCII (，！？：；（）) to ASCII; these CJK marks
@@ -175,6 +177,20 @@ class ShortAnswerForm(WeightedRowsForm):
         _l("Accepted answers"),
         _l("Compared ignoring case, spacing and punctuation width; empty rows are ignored."),
     )
+    display = StringField(
+        _l("Answer shown in the review"),
+        description=_l("Optional. Learners see this after submitting; without it, the first "
+                       "full-marks answer with its * removed."),
+    )
+
+    @classmethod
+    def initial(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {**super().initial(data), "display": shown(data.get("display"))}
+
+    def build_data(self) -> dict[str, Any]:
+        self.target("display", self.display)
+        display = field_text(self.display)  # kept out when empty, as validate() does
+        return {**super().build_data(), **({"display": display} if display else {})}
 
 
 class ShortAnswer(QuestionType):
