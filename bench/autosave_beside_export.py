@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app  # noqa: E402
 from bench.quiz_submit import BENCH_SETTINGS, seed, spread  # noqa: E402
 from extensions import db  # noqa: E402
+from quizzes.service import option_tokens  # noqa: E402
 
 EXPORT_VIEW = "reports.export_enrollments"
 PASSWORD = "bench-password-1"
@@ -66,13 +67,16 @@ def arm(app, fmt: str, marked: bool) -> None:  # type: ignore[no-untyped-def]
 
     thread = threading.Thread(target=export)
     thread.start()
-    answer = 0
+    tokens = option_tokens(int(attempt.rsplit("/", 1)[1]), 0, BENCH_SETTINGS["SECRET_KEY"])
+    answer, seq = 0, 0
     while not done.is_set():
         answer = 1 - answer  # a changed answer each time, so each save writes
         started = time.perf_counter()
-        status = learner.post(f"{attempt}/autosave", data={"slots": "0", "q0": str(answer)}
-                              ).status_code
-        saves.append((time.perf_counter() - started, status))
+        response = learner.post(f"{attempt}/autosave", data={
+            "slots": "0", "seq-0": str(seq), "q0": tokens.token("option", answer)})
+        saves.append((time.perf_counter() - started, response.status_code))
+        if response.status_code == 200:
+            seq = response.json["saved"]["0"]
         time.sleep(0.02)
     thread.join()
     learner.post(attempt, data={"slots": "", "action": "submit"})

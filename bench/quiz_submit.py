@@ -85,7 +85,7 @@ def seed(app, users: int) -> None:  # type: ignore[no-untyped-def]
 
     with app.app_context():
         make = Factories()
-        # every answer right (SAVE_ALL picks option 1): each submit passes, the dearer path
+        # every answer right (save_all picks option 1): each submit passes, the dearer path
         # (a passed statement, the course-completion check; the first one completes it)
         questions = [single_choice(f"q{i}", correct=1) for i in range(20)]
         make.course("bench", lessons=0, quizzes=[make.quiz_source("bench-quiz",
@@ -254,13 +254,19 @@ def start_attempt(client: Client, port: int) -> str:
     return location.replace(f"http://127.0.0.1:{port}", "")
 
 
-# the no-JavaScript page's "save" with all 20 questions answered
-SAVE_ALL = {"slots": ",".join(map(str, range(20))), "action": "save",
-            **{f"q{slot}": "1" for slot in range(20)}}
+def option_1(path: str, slot: int) -> str:
+    """What the page posts for option 1 of a question: the attempt's token for it."""
+    from quizzes.service import option_tokens
+
+    attempt_id = int(path.rstrip("/").rsplit("/", 1)[1])
+    return option_tokens(attempt_id, slot, BENCH_SETTINGS["SECRET_KEY"]).token("option", 1)
 
 
 def save_all(client: Client, path: str) -> None:
-    client.request("POST", path, SAVE_ALL)
+    """The no-JavaScript page's "save" with all 20 questions answered, at seq 0."""
+    client.request("POST", path, {"slots": ",".join(map(str, range(20))), "action": "save",
+                                  **{f"q{slot}": option_1(path, slot) for slot in range(20)},
+                                  **{f"seq-{slot}": "0" for slot in range(20)}})
 
 
 def timed_submit(client: Client, path: str) -> float:
@@ -292,8 +298,8 @@ def learner_work(sessions: list[Client], rounds: int, port: int, think: float): 
             client.request("GET", path)  # a browser follows each redirect: the questions
             for slot in range(20):
                 pause()
-                client.request("POST", f"{path}/autosave", {"slots": str(slot),
-                                                             f"q{slot}": "1"})
+                client.request("POST", f"{path}/autosave", {
+                    "slots": str(slot), f"seq-{slot}": "0", f"q{slot}": option_1(path, slot)})
             pause()
             yield timed_submit(client, path)
             client.request("GET", f"{path}/review")  # ... and the review

@@ -172,9 +172,10 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
     return True
 
 
-def option_tokens(attempt_id: int, slot: int) -> SignedTokens:
-    """The opaque names of one question's options in one attempt's pages."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
+def option_tokens(attempt_id: int, slot: int, secret_key: str | None = None) -> SignedTokens:
+    """The opaque names of one question's options in one attempt's pages (under the
+    app's SECRET_KEY, unless a script outside the app names it)."""
+    secret = str(secret_key or current_app.config["SECRET_KEY"]).encode()
     key = hashlib.sha256(b"relay option tokens\x00" + secret).digest()
     return SignedTokens(key, f"{attempt_id}:{slot}")
 
