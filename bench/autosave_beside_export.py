@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app  # noqa: E402
 from bench.quiz_submit import BENCH_SETTINGS, seed, spread  # noqa: E402
 from extensions import db  # noqa: E402
-from quizzes.service import option_tokens  # noqa: E402
+from quizzes.attempts import option_tokens  # noqa: E402
 
 EXPORT_VIEW = "reports.export_enrollments"
 PASSWORD = "bench-password-1"

@@ -256,7 +256,7 @@ def start_attempt(client: Client, port: int) -> str:
 
 def option_1(path: str, slot: int) -> str:
     """What the page posts for option 1 of a question: the attempt's token for it."""
-    from quizzes.service import option_tokens
+    from quizzes.attempts import option_tokens
 
     attempt_id = int(path.rstrip("/").rsplit("/", 1)[1])
     return option_tokens(attempt_id, slot, BENCH_SETTINGS["SECRET_KEY"]).token("option", 1)

@@ -1,4 +1,5 @@
-"""Attempt layout: which questions, in what order, with what option order.
+"""Attempt layout: which questions, in what order, with what option order; and
+the tokens its pages name the options by.
 
 Fixed once at start, from a stored seed, so a reload or a later edit of a
 question never changes what the learner was given.
@@ -6,14 +7,17 @@ question never changes what the learner was given.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
 from quizzes.models import Question, QuestionRevision, Quiz
 from quizzes.types import get_type
+from quizzes.types.base import SignedTokens
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
@@ -61,3 +65,11 @@ def build_layout(quiz: Quiz, seed: int) -> list[dict[str, Any]]:
     return [{"revision_id": q.current.id,
              "options": get_type(q.current.type_id).option_order(q.current.data, rng)}
             for q in questions]
+
+
+def option_tokens(attempt_id: int, slot: int, secret_key: str | None = None) -> SignedTokens:
+    """The opaque names of one question's options in one attempt's pages (under the
+    app's SECRET_KEY, unless a script outside the app names it)."""
+    secret = str(secret_key or current_app.config["SECRET_KEY"]).encode()
+    key = hashlib.sha256(b"relay option tokens\x00" + secret).digest()
+    return SignedTokens(key, f"{attempt_id}:{slot}")

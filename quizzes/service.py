@@ -7,14 +7,12 @@ concurrent submits produce one grade and the second returns the first result.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,7 +21,7 @@ from accounts.models import User
 from audit.service import record
 from courses import service as courses
 from extensions import db
-from quizzes.attempts import build_layout
+from quizzes.attempts import build_layout, option_tokens
 from quizzes.grading import finish_attempt, passes
 from quizzes.models import (
     Attempt,
@@ -36,7 +34,6 @@ from quizzes.models import (
 )
 from quizzes.signals import attempt_finished, attempt_graded, attempt_started
 from quizzes.types import AnswerError, get_type
-from quizzes.types.base import SignedTokens
 
 utcnow = courses.utcnow
 
@@ -170,14 +167,6 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
     if commit:
         db.session.commit()
     return True
-
-
-def option_tokens(attempt_id: int, slot: int, secret_key: str | None = None) -> SignedTokens:
-    """The opaque names of one question's options in one attempt's pages (under the
-    app's SECRET_KEY, unless a script outside the app names it)."""
-    secret = str(secret_key or current_app.config["SECRET_KEY"]).encode()
-    key = hashlib.sha256(b"relay option tokens\x00" + secret).digest()
-    return SignedTokens(key, f"{attempt_id}:{slot}")
 
 
 def form_values(attempt: Attempt, slot: int, answer: Any) -> dict[str, list[str]]:
