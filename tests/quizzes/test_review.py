@@ -114,8 +114,19 @@ QUESTIONS = [
      "data": {"items": ["提醒", "交接", "跟进"]}},
     {"key": "es", "type": "essay", "prompt": "论述", "points": 2,
      "data": {"rubric": "交接前：提醒对方\n交接后：确认可用"}},
+    {"key": "mr", "type": "multiple_response", "prompt": "多选", "points": 1, "data": {"options": [
+        {"text": "提前提醒", "weight": 50}, {"text": "当面核对", "weight": 50},
+        {"text": "发完就走", "weight": -50}]}},
+    {"key": "nu", "type": "numerical", "prompt": "数字", "points": 1,
+     "data": {"answers": [{"value": 2, "weight": 100}]}},
+    {"key": "cz", "type": "cloze", "prompt": "完形", "points": 1, "data": {
+        "text": "交接时{{1}}，交接后{{2}}。", "gaps": [
+            {"kind": "choice", "options": [{"text": "当面核对", "correct": True},
+                                           {"text": "发到群里", "correct": False}]},
+            {"kind": "short", "answers": [{"text": "*确认*", "weight": 100}]}]}},
 ]
-ANSWERS = {"sc": 1, "tf": False, "sa": "内部客户", "mt": [1, 0], "or": None, "es": "我会当面交接。"}
+ANSWERS = {"sc": 1, "tf": False, "sa": "内部客户", "mt": [1, 0], "or": None, "es": "我会当面交接。",
+           "mr": [0, 2], "nu": 3.0, "cz": [1, "再确认一次"]}
 
 
 @pytest.fixture
@@ -167,6 +178,24 @@ def test_review_page_speaks_true_false_and_hides_patterns(reviewed):
     short = section(page, slots["sa"].slot)
     assert "*条件客户*" not in page and "条件客户" in short and "可接受答案" in short
     assert "内部客户" in short  # the learner's own answer beside it
+
+
+def test_review_page_marks_ticks_numbers_and_gaps(reviewed):
+    client, attempt, slots, _ = reviewed
+    page = client.get(f"/attempts/{attempt.id}/review").get_data(as_text=True)
+    ticks = section(page, slots["mr"].slot)
+    assert "不正确" in ticks  # +50 and -50 make nothing
+    assert re.search(r'chosen right">\s*<span class="mark right"[^>]*>✓</span>.*?提前提醒', ticks,
+                     re.S)
+    assert re.search(r'chosen wrong">\s*<span class="mark wrong"[^>]*>✗</span>.*?发完就走', ticks,
+                     re.S)
+    assert ticks.count("正确答案") == 2  # both positive options, the unticked one too
+    number = section(page, slots["nu"].slot)
+    assert "3" in number and "可接受答案" in number and ">2</span>" in number
+    gaps = section(page, slots["cz"].slot)
+    assert "第 1 空" in gaps and "第 2 空" in gaps
+    assert "发到群里" in gaps and "当面核对" in gaps and "再确认一次" in gaps
+    assert "*确认*" not in page and "部分正确" in gaps  # one gap of two right
 
 
 def test_review_page_shows_pairs_and_order_beside_the_right_ones(reviewed):
