@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from courses.models import (
@@ -21,7 +22,7 @@ from courses.models import (
     LessonRevision,
     OutlineItem,
 )
-from courses.rendering import reading_minutes, render_markdown
+from courses.rendering import inline_bundled_diagrams, reading_minutes, render_markdown
 from courses.yamlfile import YamlError, line_of, load_yaml
 from extensions import db
 from quizzes.content import QuizSource, apply_quiz, get_quiz_by_slug, parse_quiz_file
@@ -299,10 +300,16 @@ def publish_lesson_revision(lesson: Lesson, revision: LessonRevision,
                             minutes: int | None = None) -> None:
     """What learners see from now on: rendered and sanitized once, here."""
     lesson.title, lesson.source = revision.title, revision.source
-    lesson.html = render_markdown(revision.source)
+    lesson.html = inline_bundled_diagrams(render_markdown(revision.source), _media_dir(lesson))
     lesson.reading_minutes = minutes or reading_minutes(revision.source)
     lesson.revision = revision.revision
     lesson.draft_revision = None
+
+
+def _media_dir(lesson: Lesson) -> Path:
+    """Where a course's bundled diagrams live: content/<course slug>/media/."""
+    slug = db.session.get(Course, lesson.course_id).slug
+    return Path(current_app.config["CONTENT_DIR"]) / slug / "media"
 
 
 def _apply_outline(course: Course, targets: list[tuple[Lesson | Quiz, bool]]) -> bool:

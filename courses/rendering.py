@@ -5,9 +5,11 @@ Rendered once when content is saved and stored; pages serve the stored HTML.
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 import re
+from pathlib import Path
 
 import markdown
 import nh3
@@ -76,6 +78,27 @@ def _namespace_ids(tag: str, attribute: str, value: str) -> str:
             and not value.startswith("#" + ID_PREFIX)):
         return "#" + ID_PREFIX + value[1:]
     return value
+
+
+# A bundled lesson's diagram: `![alt](media/name.svg)` beside its Markdown file in git.
+BUNDLED_DIAGRAM = re.compile(r'src="media/([a-z0-9][a-z0-9-]*\.svg)"')
+
+
+def inline_bundled_diagrams(html: str, media_dir: Path) -> str:
+    """Embed the course's own SVG diagrams as data: URLs in already-sanitized HTML.
+
+    They come from the course folder in git (reviewed like code), never from an upload,
+    and an <img> never runs an SVG's scripts; embedding keeps lessons free of links to
+    files that only one app server would have. Unknown names are left as they are.
+    """
+    def embed(match: re.Match[str]) -> str:
+        path = media_dir / match.group(1)
+        if not path.is_file():
+            return match.group(0)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'src="data:image/svg+xml;base64,{data}"'
+
+    return BUNDLED_DIAGRAM.sub(embed, html)
 
 
 def reading_minutes(source: str) -> int:

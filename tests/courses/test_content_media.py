@@ -45,3 +45,20 @@ def test_diagrams_are_static_svg_with_chinese_labels_readable_on_a_phone():
             assert not any(a.startswith("on") or a.endswith("href") for a in element.attrib), path
         sizes = [float(n) for n in re.findall(r"font-size:\s*(\d+(?:\.\d+)?)px", path.read_text())]
         assert sizes and min(sizes) >= 17, (path, "labels at least 17px in a 480-wide drawing")
+
+
+def test_imported_lessons_embed_their_diagrams_and_nothing_else(app, runner):
+    from sqlalchemy import select
+
+    from courses.models import Lesson
+    from extensions import db
+
+    assert runner.invoke(args=["content", "import"]).exit_code == 0
+    lessons = db.session.scalars(select(Lesson)).all()
+    with_diagram = [lesson for lesson in lessons if "![" in lesson.source]
+    assert len(with_diagram) == len(DIAGRAMS)
+    for lesson in with_diagram:
+        assert 'src="data:image/svg+xml;base64,' in lesson.html, lesson.slug
+        assert 'src="media/' not in lesson.html, lesson.slug
+    # the embedding never reaches a lesson's own text: only src attributes of img tags
+    assert all("data:image" not in lesson.source for lesson in lessons)
