@@ -100,7 +100,7 @@ class MatchingForm(QuestionDataForm):
 
 class Matching(QuestionType):
     type_id = "matching"
-    label = "Matching"
+    label = _l("Matching")
     form_class = MatchingForm
     must_shuffle = True
 

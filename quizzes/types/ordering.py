@@ -90,7 +90,7 @@ class OrderingForm(QuestionDataForm):
 
 class Ordering(QuestionType):
     type_id = "ordering"
-    label = "Ordering"
+    label = _l("Ordering")
     form_class = OrderingForm
     must_shuffle = True
 
