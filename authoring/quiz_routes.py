@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import FieldList
 
 from authoring import questions as service
+from authoring.diff import diff_hunks
 from authoring.forms import (
     ConfirmForm,
     QuestionForm,
@@ -19,7 +20,6 @@ from authoring.forms import (
     settings_to_form,
 )
 from authoring.routes import bp
-from authoring.diff import diff_hunks
 from authoring.service import AuthoringError, StaleEdit
 from quizzes.bank import apply_import, export_quiz_gift, plan_import
 from quizzes.content import get_quiz_by_slug
