@@ -209,7 +209,7 @@ def save_lesson_draft(actor: User, lesson: Lesson, base_revision: int, title: st
         return current
     draft = add_lesson_revision(lesson, title.strip(), source, actor.id)
     lesson.draft_revision = draft.revision
-    record(actor.id, "lesson.save", "lesson", lesson.id, f"revision {draft.revision}")
+    record(actor.id, "lesson.save", "lesson", lesson.id, draft.title, revision=draft.revision)
     db.session.commit()
     return draft
 
@@ -221,7 +221,8 @@ def restore_lesson(actor: User, lesson: Lesson, number: int) -> LessonRevision:
         raise AuthoringError(f"revision: {number} does not exist")
     draft = add_lesson_revision(lesson, old.title, old.source, actor.id)
     lesson.draft_revision = draft.revision
-    record(actor.id, "lesson.restore", "lesson", lesson.id, f"{number} -> {draft.revision}")
+    record(actor.id, "lesson.restore", "lesson", lesson.id, draft.title, old=number,
+           new=draft.revision)
     db.session.commit()
     return draft
 
@@ -264,7 +265,7 @@ def publish(actor: User, course: Course) -> PublishPlan:
         question.current, question.draft = question.draft, None
     if course.status != "published":
         course.status = "published"
-    record(actor.id, "course.publish", "course", course.id,
-           f"{len(plan.lessons)} lesson(s), {len(plan.questions)} question(s)")
+    record(actor.id, "course.publish", "course", course.id, course.slug,
+           lessons=len(plan.lessons), questions=len(plan.questions))
     db.session.commit()
     return plan

@@ -71,7 +71,8 @@ def apply_import(quiz: Quiz, plan: ImportPlan, author_id: int | None = None,
             question.current = revision
         else:
             question.draft = revision
-    record(author_id, "quiz.import", "quiz", quiz.id, f"{len(plan.added)} question(s)")
+    record(author_id, "quiz.import", "quiz", quiz.id, f"{len(plan.added)} question(s)",
+           name=quiz.slug, questions=len(plan.added))
     db.session.commit()
     return len(plan.added)
 

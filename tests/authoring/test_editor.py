@@ -80,7 +80,10 @@ def test_add_and_remove_option_rows_without_javascript(make, as_trainer):
 
 def test_the_key_is_explained_in_plain_words(make, as_trainer):
     quiz_with_one_question(make)
-    page = as_trainer.get("/authoring/quizzes/q/questions/new/single_choice",
-                          headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "单选" in page  # the type's name, not single_choice
-    assert ">single_choice<" not in page
+    as_trainer.post("/locale", data={"locale": "zh_CN"})
+    page = as_trainer.get("/authoring/quizzes/q/questions/new/single_choice").get_data(
+        as_text=True)
+    assert "单选题" in page and "single_choice<" not in page  # the type's name, not its id
+    assert "报表和以往的作答都靠它找到这道题" in page
+    edit = as_trainer.get("/authoring/quizzes/q/questions/1").get_data(as_text=True)
+    assert "代号：k" in edit and "不再更改" in edit
