@@ -19,7 +19,7 @@ class LogFilterForm(FlaskForm):
     who = SelectField(_l("Who"), validate_choice=False, validators=[Optional()])
     what = SelectField(_l("What"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
 
     def __init__(self, actors: list[Any], *args: Any, **kwargs: Any) -> None:
