@@ -175,3 +175,17 @@ def test_hr_previews_reminders_then_sends_them(make, live_server, zh_page):
     assert "今天已发送" in page.inner_text("#reminder-preview")
     assert db.session.scalar(select(OutboxMessage.to_email)) == "lin@example.com"
 
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_admin_header_stays_on_one_line_at_1280_px(make, live_server, browser, locale):
+    make.user("admin@example.com", roles=("admin", "trainer", "hr"), name="管理员 Admin")
+    db.session.commit()
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    login(page, live_server, "admin@example.com")
+    page.goto(f"{live_server}/admin/audit")
+    tops = page.eval_on_selector_all(
+        ".header-row > *, .main-nav a", "els => els.map(e => e.getBoundingClientRect().top)")
+    assert max(tops) - min(tops) < 20, tops  # one row: every link starts at about the same top
+    context.close()
