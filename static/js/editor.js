@@ -93,7 +93,7 @@
             status.textContent = body.error || "";
           }
         })
-        .catch(function () { status.textContent = "✗"; });
+        .catch(function () { status.textContent = status.dataset.failed; });
     };
 
     var images = function (files) {
