@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -14,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +29,7 @@ import courses
 import demo
 import quizzes
 import reports
+from accounts.preferences import school_settings, time_zone_of
 from extensions import (
     IdConverter,
     babel,
@@ -65,14 +67,15 @@ def _bind_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_time_zone)
     limiter.init_app(app)
 
 
 def _select_locale() -> str | None:
-    """The user's own setting, else a cookie chosen while logged out, else the browser."""
+    """The user's own setting, else a cookie chosen while logged out, else the browser's
+    language when we have it, else the school's default language."""
     languages = list(current_app.config["LANGUAGES"])
-    if not has_request_context():  # CLI commands and mail digests render in the default
+    if not has_request_context():  # CLI commands render in the default; mail forces its own
         return None
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
@@ -80,8 +83,17 @@ def _select_locale() -> str | None:
     if chosen in languages:
         return chosen
     # Browsers say "zh-CN", "zh-Hans" or "zh"; all of them mean our zh_CN catalogue.
-    best = request.accept_languages.best_match(["en", "zh-CN", "zh-Hans", "zh"], default="en")
-    return "zh_CN" if best.startswith("zh") else "en"
+    best = request.accept_languages.best_match(["en", "zh-CN", "zh-Hans", "zh"])
+    if best:
+        return "zh_CN" if best.startswith("zh") else "en"
+    return school_settings().default_locale
+
+
+def _select_time_zone() -> str | None:
+    if not has_request_context():  # CLI output and emails show dates, not times
+        return None
+    user = current_user if current_user.is_authenticated else None
+    return time_zone_of(user).key
 
 
 def _index():  # type: ignore[no-untyped-def]
@@ -164,5 +176,24 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
     app.add_template_global(_current_locale, "current_locale")
+    app.add_template_global(_time_zone_name, "time_zone_name")
     app.add_template_filter(lambda value: format_date(value, "medium") if value else "",
                             "dateformat")
+    app.add_template_filter(localtime, "localtime")
+
+
+def localtime(value: datetime | None, style: str = "datetime") -> str:
+    """A stored (naive UTC) time in the reader's zone: "2026-12-03 18:30", or the date or
+    the time alone (style "date", "time"). base.html names the zone once, in the footer."""
+    if value is None:
+        return ""
+    pattern = {"date": "yyyy-MM-dd", "time": "HH:mm"}.get(style, "yyyy-MM-dd HH:mm")
+    return format_datetime(value, pattern)
+
+
+def _time_zone_name() -> str:
+    """The reader's zone as people say it: "Asia/Shanghai (GMT+08:00)"."""
+    zone = get_timezone()
+    offset = datetime.now(zone).strftime("%z")
+    name = getattr(zone, "key", None) or getattr(zone, "zone", str(zone))
+    return f"{name} (GMT{offset[:3]}:{offset[3:]})"

@@ -10,17 +10,14 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from accounts.models import User
+from accounts.preferences import locale_of
 from accounts.service import SET_PASSWORD_DAYS
 
-
-def locale_of(user: User) -> str:
-    """The language to write to this person in: theirs, else the school's."""
-    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+__all__ = ["Mailer", "invitation", "locale_of"]
 
 
 def invitation(user: User, link: str) -> tuple[str, str]:

@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     hire_date: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # An IANA zone name ("Europe/Berlin"); None: the school's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     # Part of the login id: bumping it revokes every session and remember-me cookie.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
@@ -72,3 +74,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class SchoolSettings(db.Model):
+    """The school-wide defaults (one row): the language and time zone of anyone who
+    has not chosen their own. Without a row, the app configuration's defaults apply."""
+
+    __tablename__ = "school_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    default_locale: Mapped[str] = mapped_column(String(16))
+    time_zone: Mapped[str] = mapped_column(String(64))

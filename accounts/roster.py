@@ -119,12 +119,14 @@ def apply_row(row: RosterRow, result: RosterResult, user: User | None) -> User:
         user = add_user(row.email, row.name, roles=row.roles, department=row.department,
                         hire_date=row.hire_date)
         if set(row.roles) != {"learner"}:
-            audit.record(None, "roles", "user", user.id, f"{user.email}: created as {user.roles}")
+            audit.record(None, "roles", "user", user.id, f"{user.email}: created as {user.roles}",
+                         name=user.email, old=None, new=user.roles)
         result.created.append(row.email)
         return user
     new_roles = " ".join(sorted(set(row.roles)))
     if new_roles != " ".join(sorted(user.role_set)):
-        audit.record(None, "roles", "user", user.id, f"{user.email}: {user.roles} -> {new_roles}")
+        audit.record(None, "roles", "user", user.id, f"{user.email}: {user.roles} -> {new_roles}",
+                     name=user.email, old=user.roles, new=new_roles)
     changed = (user.name, user.hire_date, user.roles, user.department_id) != (
         row.name, row.hire_date, new_roles, row.department.id)
     user.name, user.hire_date, user.roles = row.name, row.hire_date, new_roles

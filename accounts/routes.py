@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import service
-from accounts.access import safe_next
+from accounts import preferences, service
+from accounts.access import roles_required, safe_next
 from accounts.forms import (
     ChangePasswordForm,
     LocaleForm,
     LoginForm,
     LogoutForm,
+    PreferencesForm,
+    SchoolSettingsForm,
     SetPasswordForm,
 )
 from extensions import limiter
@@ -31,6 +34,7 @@ def login():  # type: ignore[no-untyped-def]
         else:
             session.clear()  # a fresh session at login: nothing carries over
             login_user(user, remember=form.remember.data)
+            preferences.remember_locale(user, _reading_locale())
             return redirect(safe_next(request.args.get("next"), url_for("courses.home")))
     return render_template("accounts/login.html", form=form)
 
@@ -79,6 +83,7 @@ def set_password(token: str):  # type: ignore[no-untyped-def]
         service.set_password(user, form.new.data)
         session.clear()
         login_user(user)
+        preferences.remember_locale(user, _reading_locale())
         flash(_("Password set. Welcome to Relay."), "success")
         return redirect(url_for("courses.home"))
     return render_template("accounts/set_password.html", form=form, user=user)
@@ -94,3 +99,49 @@ def set_locale():  # type: ignore[no-untyped-def]
             service.set_locale(current_user, form.locale.data)
         response.set_cookie("locale", form.locale.data, max_age=365 * 86400, samesite="Lax")
     return response
+
+
+def _reading_locale() -> str:
+    """The language this request is shown in (our code for it: "zh_CN" or "en")."""
+    locale = get_locale()
+    return "zh_CN" if locale is not None and locale.language == "zh" else "en"
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def settings():  # type: ignore[no-untyped-def]
+    form = PreferencesForm()
+    if request.method == "GET":
+        form.locale.data = preferences.locale_of(current_user)
+        form.time_zone.data = current_user.time_zone or ""
+    elif form.validate_on_submit():
+        try:
+            preferences.set_preferences(current_user, form.locale.data, form.time_zone.data)
+        except preferences.PreferenceError:
+            form.time_zone.errors.append(_("Choose a time zone from the list."))
+        else:
+            refresh()  # the language and zone of this very response
+            flash(_("Settings saved."), "success")
+            response = redirect(url_for("accounts.settings"))
+            response.set_cookie("locale", form.locale.data, max_age=365 * 86400, samesite="Lax")
+            return response
+    return render_template("accounts/settings.html", form=form,
+                           school=preferences.school_settings())
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def school_settings():  # type: ignore[no-untyped-def]
+    form = SchoolSettingsForm()
+    school = preferences.school_settings()
+    if request.method == "GET":
+        form.default_locale.data, form.time_zone.data = school.default_locale, school.time_zone
+    elif form.validate_on_submit():
+        try:
+            preferences.update_school_settings(form.default_locale.data, form.time_zone.data)
+        except preferences.PreferenceError:
+            form.time_zone.errors.append(_("Choose a time zone from the list."))
+        else:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("accounts.school_settings"))
+    return render_template("accounts/school_settings.html", form=form)

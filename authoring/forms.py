@@ -53,6 +53,8 @@ class LessonForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     source = TextAreaField(_l("Text (Markdown)"), validators=[Optional()])
     base_revision = HiddenField()
+    image = FileField(_l("Add an image (PNG, JPEG, GIF or WebP, up to 2 MB)"))
+    upload = SubmitField(_l("Upload image"))
     save = SubmitField(_l("Save draft"))
     preview = SubmitField(_l("Preview"))
 
@@ -95,7 +97,10 @@ class QuizSettingsForm(FlaskForm):
 class QuestionForm(FlaskForm):
     """The fields every question has; its type's own form edits `data`."""
 
-    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=100), SLUG_RULE])
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=100), SLUG_RULE],
+                      description=_l("A short name for this question inside the quiz, e.g. "
+                                     "handoff-1. Lower-case letters, digits and dashes. Reports "
+                                     "and past attempts refer to it, so it cannot change later."))
     prompt = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired()])
     points = StringField(_l("Points"), default="1", validators=[DataRequired()])
     tags = StringField(_l("Concept tags"), validators=[Optional()],

@@ -65,8 +65,8 @@ def save_question_draft(actor: User, quiz: Quiz, question: Question | None,
         question = Question(quiz=quiz, key=source.key, position=position)
         db.session.add(question)
     question.draft = add_question_revision(question, source, actor.id)
-    record(actor.id, "question.save", "question", question.id,
-           f"{quiz.slug}/{question.key} revision {question.draft.revision}")
+    record(actor.id, "question.save", "question", question.id, f"{quiz.slug}/{question.key}",
+           revision=question.draft.revision)
     db.session.commit()
     return question
 
@@ -99,8 +99,8 @@ def restore_question(actor: User, question: Question, number: int) -> QuestionRe
                                  "points": old.points, "tags": old.tags,
                                  "feedback": old.feedback, "data": old.data})
     question.draft = add_question_revision(question, source, actor.id)
-    record(actor.id, "question.restore", "question", question.id,
-           f"{number} -> {question.draft.revision}")
+    record(actor.id, "question.restore", "question", question.id, question.key, old=number,
+           new=question.draft.revision)
     db.session.commit()
     return question.draft
 

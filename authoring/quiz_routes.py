@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from wtforms import FieldList
 
 from authoring import questions as service
+from authoring.diff import diff_hunks
 from authoring.forms import (
     ConfirmForm,
     QuestionForm,
@@ -17,12 +20,13 @@ from authoring.forms import (
     settings_to_form,
 )
 from authoring.routes import bp
-from authoring.service import AuthoringError, StaleEdit, diff_lines
+from authoring.service import AuthoringError, StaleEdit
 from quizzes.bank import apply_import, export_quiz_gift, plan_import
 from quizzes.content import get_quiz_by_slug
 from quizzes.forms import raw_answer
 from quizzes.models import Question, Quiz
 from quizzes.types import REGISTRY, get_type
+from quizzes.types.forms import MAX_ROWS
 
 
 def _quiz(slug: str) -> Quiz:
@@ -84,10 +88,12 @@ def question(slug: str, question_id: int | None = None, type_id: str | None = No
         form.key.data = existing.key if existing else ""
         dform = _type_form(type_id, revision.data if revision else None)
     else:
-        dform = _type_form(type_id, None, request.form)
+        dform = _type_form(type_id, None, _without_removed_row(request.form))
         if existing:
             form.key.data = existing.key  # keys are stable: attempts and reports use them
-        if form.validate_on_submit():
+        if "add_row" in request.form or "remove_row" in request.form:
+            _add_row(dform, request.form.get("add_row", ""))  # re-shown as typed, not saved
+        elif form.validate_on_submit():
             try:
                 saved = service.save_question_draft(
                     current_user, quiz, existing, _int(form.base_revision_id.data),
@@ -105,7 +111,25 @@ def question(slug: str, question_id: int | None = None, type_id: str | None = No
         else:
             status = 400
     return render_template("authoring/question.html", quiz=quiz, question=existing,
-                           type_id=type_id, form=form, dform=dform), status
+                           type_id=type_id, form=form,
+                           dform=dform, unsaved=request.method == "POST"), status
+
+
+def _without_removed_row(posted: MultiDict) -> MultiDict:
+    """The post minus the row whose Remove button was pressed (the no-JavaScript path)."""
+    row = posted.get("remove_row", "")
+    if not row:
+        return posted
+    return MultiDict([(key, value) for key, value in posted.items(multi=True)
+                      if not key.startswith(row + "-")])
+
+
+def _add_row(dform, list_name: str) -> None:  # type: ignore[no-untyped-def]
+    """One more blank row in the row list the Add button belongs to."""
+    for field in dform:
+        if isinstance(field, FieldList) and field.name == list_name \
+                and len(field.entries) < MAX_ROWS:
+            field.append_entry()
 
 
 def _int(value) -> int | None:  # type: ignore[no-untyped-def]
@@ -164,7 +188,7 @@ def question_history(slug: str, question_id: int):  # type: ignore[no-untyped-de
     a = request.args.get("a", max(b - 1, 1), type=int)
     diff = []
     if a in by_number and b in by_number:
-        diff = diff_lines(service.revision_text(by_number[a]), service.revision_text(by_number[b]))
+        diff = diff_hunks(service.revision_text(by_number[a]), service.revision_text(by_number[b]))
     return render_template("authoring/question_history.html", quiz=quiz, question=question,
                            revisions=list(reversed(history)), a=a, b=b, diff=diff,
                            action=VersionedActionForm())

@@ -20,8 +20,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.access import safe_next
 from authoring import service
+from authoring.diff import diff_hunks
 from authoring.forms import (
     ConfirmForm,
     CourseForm,
@@ -32,7 +32,7 @@ from authoring.forms import (
 )
 from authoring.packages import export_course, hold_upload, import_package, take_upload
 from courses.content import ContentError, latest_lesson_revision
-from courses.media import ImageError, save_image
+from courses.media import MAX_IMAGE_BYTES, ImageError, save_image
 from courses.models import Course
 from courses.rendering import reading_minutes, render_markdown
 
@@ -146,13 +146,24 @@ def outline(slug: str, item_id: int, action: str):  # type: ignore[no-untyped-de
     return redirect(url_for("authoring.course", slug=slug) + "#outline")
 
 
-@bp.post("/courses/<slug>/publish")
+@bp.route("/courses/<slug>/publish", methods=["GET", "POST"])
 def publish(slug: str):  # type: ignore[no-untyped-def]
+    """Shows what would go out (or which required steps are still empty), then publishes."""
     course = _course(slug)
-    if VersionedActionForm().validate_on_submit():
-        count = service.publish(current_user, course)
-        flash(_("Published %(n)s change(s). Learners see them now.", n=count), "success")
-    return redirect(url_for("authoring.course", slug=slug))
+    form = VersionedActionForm()
+    if form.validate_on_submit():
+        try:
+            plan = service.publish(current_user, course)
+        except service.AuthoringError:
+            pass  # the page below names the empty steps
+        else:
+            flash(_("Course published with %(n)s change(s). Learners see it now.",
+                    n=plan.changes), "success")
+            return redirect(url_for("authoring.course", slug=slug))
+    plan = service.publish_plan(course)
+    status = 200 if request.method == "GET" else 400
+    return render_template("authoring/publish.html", course=course, plan=plan,
+                           form=VersionedActionForm(formdata=None)), status
 
 
 @bp.post("/courses/<slug>/status/<status>")
@@ -171,10 +182,13 @@ def lesson(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
     course = _course(slug)
     lesson = service.lesson_of(course, lesson_id) or abort(404)
     form = LessonForm()
+    unsaved = request.method == "POST"  # a page re-shown from a post holds unsaved text
     if request.method == "GET":
         current = service.editable_revision(lesson)
         form.title.data, form.source.data = current.title, current.source
         form.base_revision.data = current.revision
+    elif form.upload.data:
+        _add_image_to_text(form)
     elif form.validate_on_submit() and form.save.data:
         base = int(form.base_revision.data) if str(form.base_revision.data).isdigit() else -1
         try:
@@ -189,7 +203,36 @@ def lesson(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("authoring.lesson", slug=slug, lesson_id=lesson.id))
     source = form.source.data or ""
     return render_template("authoring/lesson.html", course=course, lesson=lesson, form=form,
-                           preview=render_markdown(source), minutes=reading_minutes(source))
+                           preview=render_markdown(source), minutes=reading_minutes(source),
+                           unsaved=unsaved)
+
+
+def _image_markdown(data: bytes) -> str:
+    """Store an uploaded image; the Markdown that shows it, or ImageError in words."""
+    try:
+        name = save_image(Path(current_app.instance_path) / "uploads", data)
+    except ImageError:
+        if len(data) > MAX_IMAGE_BYTES:
+            raise ImageError(_("The image is larger than %(mb)s MB.",
+                               mb=MAX_IMAGE_BYTES // 1024 // 1024)) from None
+        raise ImageError(_("Only PNG, JPEG, GIF or WebP images can be uploaded.")) from None
+    return f"![]({url_for('courses.media', name=name)})"
+
+
+def _add_image_to_text(form: LessonForm) -> None:
+    """The no-JavaScript upload: the image goes to the end of the text, nothing is saved."""
+    file = form.image.data
+    if not file or not file.filename:
+        form.image.errors = [_("Choose an image file.")]
+        return
+    try:
+        markdown = _image_markdown(file.read())
+    except ImageError as error:
+        form.image.errors = [str(error)]
+        return
+    text = (form.source.data or "").rstrip()
+    form.source.data = f"{text}\n\n{markdown}\n" if text else f"{markdown}\n"
+    flash(_("Image added at the end of the text. Save the draft to keep it."), "success")
 
 
 def _conflict(course, lesson, form, theirs):  # type: ignore[no-untyped-def]
@@ -197,7 +240,7 @@ def _conflict(course, lesson, form, theirs):  # type: ignore[no-untyped-def]
     mine = form.source.data or ""
     form.base_revision.data = theirs.revision
     return render_template("authoring/conflict.html", course=course, lesson=lesson, form=form,
-                           theirs=theirs, diff=service.diff_lines(theirs.source, mine)), 409
+                           theirs=theirs, diff=diff_hunks(theirs.source, mine)), 409
 
 
 @bp.post("/preview")
@@ -215,7 +258,7 @@ def history(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
     a = request.args.get("a", max(latest - 1, 1), type=int)
     b = request.args.get("b", latest, type=int)
     old, new = service.lesson_revision(lesson, a), service.lesson_revision(lesson, b)
-    diff = service.diff_lines(old.source, new.source) if old and new else []
+    diff = diff_hunks(old.source, new.source) if old and new else []
     return render_template("authoring/history.html", course=course, lesson=lesson,
                            revisions=list(reversed(lesson.revisions)), a=a, b=b, diff=diff,
                            action=VersionedActionForm())
@@ -282,21 +325,12 @@ def confirm_package():  # type: ignore[no-untyped-def]
 
 @bp.post("/images")
 def upload_image():  # type: ignore[no-untyped-def]
-    """Answers JSON to the editor's script; without JavaScript, flashes the Markdown to paste."""
+    """The editor's script sends pasted or dropped images here and inserts the answer."""
     form = UploadForm()
-    wants_json = request.accept_mimetypes.best == "application/json"
-    back = safe_next(request.form.get("next"), url_for("authoring.index"))
+    if not form.validate_on_submit():
+        return jsonify(error=_("Choose an image file.")), 400
     try:
-        if not form.validate_on_submit():
-            raise ImageError(_("Choose an image file."))
-        name = save_image(Path(current_app.instance_path) / "uploads", form.file.data.read())
+        markdown = _image_markdown(form.file.data.read())
     except ImageError as error:
-        if wants_json:
-            return jsonify(error=str(error)), 400
-        flash(_("Image refused: %(reason)s", reason=str(error)), "error")
-        return redirect(back)
-    markdown = f"![]({url_for('courses.media', name=name)})"
-    if wants_json:
-        return jsonify(markdown=markdown)
-    flash(_("Image uploaded. Paste this into the text: %(md)s", md=markdown), "success")
-    return redirect(back)
+        return jsonify(error=str(error)), 400
+    return jsonify(markdown=markdown)

@@ -7,8 +7,7 @@ second trainer's save never overwrites the first one's work.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -44,10 +43,22 @@ class StaleEdit(Exception):
         self.current = current
 
 
-@dataclass(frozen=True)
-class DiffLine:
-    kind: str  # "same", "added", "removed"
-    text: str
+@dataclass
+class PublishPlan:
+    """What "Publish course" would send out, or why it must not yet."""
+
+    lessons: list[Lesson] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    blockers: list[OutlineItem] = field(default_factory=list)  # required steps left empty
+    empty_outline: bool = False
+
+    @property
+    def changes(self) -> int:
+        return len(self.lessons) + len(self.questions)
+
+    @property
+    def ok(self) -> bool:
+        return not self.blockers and not self.empty_outline
 
 
 def _check_slug(slug: str) -> None:
@@ -94,8 +105,9 @@ def update_course(actor: User, course: Course, version: int, *, title: str, summ
 
 
 def set_status(actor: User, course: Course, status: str) -> None:
-    if status not in COURSE_STATUSES:
-        raise AuthoringError(f"status: one of {', '.join(COURSE_STATUSES)}")
+    """Archive a course or take it back to draft; publishing goes through `publish`."""
+    if status not in COURSE_STATUSES or status == "published":
+        raise AuthoringError("status: draft or archived (publish the course to publish it)")
     course.status = status
     record(actor.id, f"course.{status}", "course", course.id, course.slug)
     db.session.commit()
@@ -111,7 +123,8 @@ def add_lesson(actor: User, course: Course, version: int, slug: str, title: str)
                     revision=0, reading_minutes=1)
     db.session.add(lesson)
     db.session.flush()
-    draft = add_lesson_revision(lesson, title.strip(), f"# {title.strip()}\n", actor.id)
+    # The page shows the title already: the body starts empty, not with "# title".
+    draft = add_lesson_revision(lesson, title.strip(), "", actor.id)
     lesson.draft_revision = draft.revision
     _append_item(course, OutlineItem(lesson_id=lesson.id))
     record(actor.id, "lesson.create", "lesson", lesson.id, f"{course.slug}/{slug}")
@@ -196,7 +209,7 @@ def save_lesson_draft(actor: User, lesson: Lesson, base_revision: int, title: st
         return current
     draft = add_lesson_revision(lesson, title.strip(), source, actor.id)
     lesson.draft_revision = draft.revision
-    record(actor.id, "lesson.save", "lesson", lesson.id, f"revision {draft.revision}")
+    record(actor.id, "lesson.save", "lesson", lesson.id, draft.title, revision=draft.revision)
     db.session.commit()
     return draft
 
@@ -208,7 +221,8 @@ def restore_lesson(actor: User, lesson: Lesson, number: int) -> LessonRevision:
         raise AuthoringError(f"revision: {number} does not exist")
     draft = add_lesson_revision(lesson, old.title, old.source, actor.id)
     lesson.draft_revision = draft.revision
-    record(actor.id, "lesson.restore", "lesson", lesson.id, f"{number} -> {draft.revision}")
+    record(actor.id, "lesson.restore", "lesson", lesson.id, draft.title, old=number,
+           new=draft.revision)
     db.session.commit()
     return draft
 
@@ -220,23 +234,38 @@ def pending_drafts(course: Course) -> tuple[list[Lesson], list[Question]]:
     return lessons, questions
 
 
-def publish(actor: User, course: Course) -> int:
-    """Publish every draft of the course at once; returns how many were published."""
+def _step_is_empty(item: OutlineItem) -> bool:
+    """Would learners find nothing in this step once every draft is published?"""
+    if item.lesson is not None:
+        lesson = item.lesson
+        latest = lesson.draft_revision or lesson.revision
+        revision = lesson_revision(lesson, latest) if latest else None
+        return revision is None or not revision.source.strip()
+    return item.quiz is None or not any(
+        (q.current_revision_id or q.draft_revision_id) and not q.retired
+        for q in item.quiz.questions)
+
+
+def publish_plan(course: Course) -> PublishPlan:
     lessons, questions = pending_drafts(course)
-    for lesson in lessons:
+    return PublishPlan(lessons, questions,
+                       blockers=[i for i in course.items if i.required and _step_is_empty(i)],
+                       empty_outline=not course.items)
+
+
+def publish(actor: User, course: Course) -> PublishPlan:
+    """Publish the course and every draft in it at once, or nothing (AuthoringError)
+    while a required step would reach learners empty."""
+    plan = publish_plan(course)
+    if not plan.ok:
+        raise AuthoringError("outline: required steps are empty")
+    for lesson in plan.lessons:
         publish_lesson_revision(lesson, lesson_revision(lesson, lesson.draft_revision))
-    for question in questions:
+    for question in plan.questions:
         question.current, question.draft = question.draft, None
-    if course.status == "draft":
+    if course.status != "published":
         course.status = "published"
-    record(actor.id, "course.publish", "course", course.id,
-           f"{len(lessons)} lesson(s), {len(questions)} question(s)")
+    record(actor.id, "course.publish", "course", course.id, course.slug,
+           lessons=len(plan.lessons), questions=len(plan.questions))
     db.session.commit()
-    return len(lessons) + len(questions)
-
-
-def diff_lines(old: str, new: str) -> list[DiffLine]:
-    """A readable line diff (no context trimming: lessons are short)."""
-    kinds = {" ": "same", "+": "added", "-": "removed"}
-    return [DiffLine(kinds[line[0]], line[2:])
-            for line in difflib.ndiff(old.splitlines(), new.splitlines()) if line[0] in kinds]
+    return plan

@@ -13,3 +13,12 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli)
     app.add_template_filter(tag_label, "concept_label")
     app.add_template_filter(lambda tag: tag_label(tag, "misconceptions"), "misconception_label")
+    app.add_template_filter(question_type_name, "question_type")
+
+
+def question_type_name(type_id: str) -> str:
+    """A question type as people call it, in their language (never its id)."""
+    from quizzes.types import REGISTRY
+
+    question_type = REGISTRY.get(type_id)
+    return str(question_type.label) if question_type else str(type_id)

@@ -17,6 +17,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+from quizzes import question_type_name
 from quizzes.types import QuestionDataError, get_type
 
 OPTION_RE = re.compile(r"([A-Za-zＡ-Ｚａ-ｚ])(?:[.)]\s+|[．）、]\s*)(\S.*)")
@@ -62,7 +65,7 @@ def parse_aiken(text: str) -> list[dict[str, Any]]:
             # A blank line ends a broken question, so the next one is still checked;
             # it cannot sit between the options and ANSWER.
             if draft.options and not draft.broken:
-                errors.append((draft.line, "question has no ANSWER line"))
+                errors.append((draft.line, _l("question has no ANSWER line")))
             if draft.options or draft.broken:
                 draft = Draft()
             elif draft.prompt:
@@ -77,7 +80,7 @@ def parse_aiken(text: str) -> list[dict[str, Any]]:
         if not draft.broken:
             read_line(draft, line, number, errors)
     if draft.started and not draft.broken:
-        errors.append((draft.line, "question has no ANSWER line"))
+        errors.append((draft.line, _l("question has no ANSWER line")))
     if errors:
         raise AikenError(errors)
     return questions
@@ -88,11 +91,12 @@ def read_line(draft: Draft, line: str, number: int, errors: list[tuple[int, str]
     if option:
         expected = chr(ord("A") + len(draft.options))
         if ascii_letter(option.group(1)) != expected:
-            fail(draft, errors, number, f"option {option.group(1)} should be {expected}")
+            fail(draft, errors, number, _l("option %(letter)s should be %(expected)s",
+                                           letter=option.group(1), expected=expected))
         else:
             draft.options.append(option.group(2).strip())
     elif draft.options:
-        fail(draft, errors, number, "expected the next option or an ANSWER: line")
+        fail(draft, errors, number, _l("expected the next option or an ANSWER: line"))
     else:
         draft.line = draft.line or number
         draft.prompt.append(line)
@@ -106,19 +110,21 @@ def finish(
     errors: list[tuple[int, str]],
 ) -> None:
     if not draft.options:
-        errors.append((number, "ANSWER: line without a question and options before it"))
+        errors.append((number, _l("ANSWER: line without a question and options before it")))
         return
     letter = ascii_letter(letter)
     index = ord(letter) - ord("A") if len(letter) == 1 else -1
     if not 0 <= index < len(draft.options):
         last = chr(ord("A") + len(draft.options) - 1)
-        errors.append((number, f"ANSWER must be one letter from A to {last}, not {letter!r}"))
+        errors.append((number, _l("ANSWER must be one letter from A to %(last)s, not %(letter)s",
+                                  last=last, letter=repr(letter))))
         return
     options = [{"text": t, "correct": i == index} for i, t in enumerate(draft.options)]
     try:
         data = get_type("single_choice").validate({"options": options})
     except QuestionDataError as exc:
-        errors.append((draft.line, f"single_choice: {exc}"))
+        errors.append((draft.line, _l("%(type)s: %(problem)s",
+                                      type=question_type_name("single_choice"), problem=exc)))
         return
     questions.append(
         {

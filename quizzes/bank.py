@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from audit.service import record
 from extensions import db
 from quizzes.aiken import AikenError, parse_aiken
@@ -34,7 +36,8 @@ def plan_import(quiz: Quiz, text: str, fmt: str = "gift") -> ImportPlan:
     try:
         dicts = parse_gift(text) if fmt == "gift" else parse_aiken(text)
     except (GiftError, AikenError) as error:
-        plan.rejected = [f"line {line}: {message}" for line, message in error.errors]
+        plan.rejected = [_("line %(line)s: %(problem)s", line=line, problem=message)
+                         for line, message in error.errors]
         return plan
     taken = {q.key for q in quiz.questions}
     for parsed in dicts:
@@ -43,9 +46,11 @@ def plan_import(quiz: Quiz, text: str, fmt: str = "gift") -> ImportPlan:
         try:
             plan.added.append(question_from_dict(raw))
         except (QuestionDataError, UnknownQuestionType, ValueError) as error:
-            plan.rejected.append(f"line {parsed.get('line', '?')}: {error}")
+            plan.rejected.append(_("line %(line)s: %(problem)s", line=parsed.get("line", "?"),
+                                   problem=error))
     if not dicts:
-        plan.rejected.append("line 1: no questions found")
+        plan.rejected.append(_("line %(line)s: %(problem)s", line=1,
+                               problem=_("no questions found")))
     return plan
 
 
@@ -71,7 +76,8 @@ def apply_import(quiz: Quiz, plan: ImportPlan, author_id: int | None = None,
             question.current = revision
         else:
             question.draft = revision
-    record(author_id, "quiz.import", "quiz", quiz.id, f"{len(plan.added)} question(s)")
+    record(author_id, "quiz.import", "quiz", quiz.id, f"{len(plan.added)} question(s)",
+           name=quiz.slug, questions=len(plan.added))
     db.session.commit()
     return len(plan.added)
 

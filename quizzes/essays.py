@@ -33,7 +33,9 @@ def grade_response(response: Response, fraction: float, feedback: str, grader: U
     record_final_grade(attempt)
     record(grader.id, "grade", "response", response.id,
            f"{fraction * response.revision.points:g} of {response.revision.points:g} points, "
-           f"attempt {attempt.id}")
+           f"attempt {attempt.id}", name=attempt.quiz.title, attempt=attempt.id,
+           points=round(fraction * response.revision.points, 2),
+           of=response.revision.points)
     db.session.commit()
     return attempt
 

@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+from quizzes import question_type_name
 from quizzes.content import MAX_POINTS, valid_points
 from quizzes.types import QuestionDataError, get_type
 from quizzes.types.base import is_finite
@@ -53,7 +56,7 @@ class GiftError(ValueError):
 
 
 class BadQuestion(Exception):  # noqa: N818 - internal, always collected into a GiftError
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: Any) -> None:  # a lazy string, shown translated
         super().__init__(message)
         self.line, self.message = line, message
 
@@ -127,7 +130,8 @@ def restore(text: str) -> str:
 def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[str, Any] | None]:
     for number, line in chunk.lines:
         if RESERVED_RE.search(line):
-            raise BadQuestion(number, "contains a reserved private-use character (U+E000-U+E007)")
+            raise BadQuestion(number,
+                _l("contains a reserved private-use character (U+E000-U+E007)"))
     raw = "\n".join(line for _, line in chunk.lines)
     chunk.text = ESCAPE_RE.sub(lambda m: PLACEHOLDERS.get(m.group(1), m.group(0)), raw)
     text, start = chunk.text, 0
@@ -147,7 +151,8 @@ def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[st
         if patch:
             data = get_type(type_id).validate(apply_patch(data, patch, first))
     except QuestionDataError as exc:
-        raise BadQuestion(chunk.line_at(body_at), f"{type_id}: {exc}") from None
+        raise BadQuestion(chunk.line_at(body_at), _l(
+            "%(type)s: %(problem)s", type=question_type_name(type_id), problem=exc)) from None
     question = {"key": "", "type": type_id, "title": title, "prompt": prompt, "points": points,
                 "tags": tags, "feedback": general, "data": data, "category": category,
                 "line": first}  # fmt: skip
@@ -163,16 +168,17 @@ def parse_relay(chunk: Chunk) -> tuple[list[str], int | float, dict[str, Any]]:
         try:
             meta = json.loads(match.group(1))
         except ValueError:
-            raise BadQuestion(number, "relay comment is not valid JSON") from None
+            raise BadQuestion(number, _l("relay comment is not valid JSON")) from None
         if not isinstance(meta, dict) or set(meta) - {"points", "tags", "data"}:
-            raise BadQuestion(number, "relay comment holds only points, tags and data")
+            raise BadQuestion(number, _l("relay comment holds only points, tags and data"))
         points, tags, patch = meta.get("points", 1), meta.get("tags", []), meta.get("data", {})
         if not valid_points(points):
-            raise BadQuestion(number, f"relay points must be above 0, at most {MAX_POINTS}")
+            raise BadQuestion(number, _l("relay points must be above 0, at most %(max)s",
+                                         max=MAX_POINTS))
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise BadQuestion(number, "relay tags must be a list of text")
+            raise BadQuestion(number, _l("relay tags must be a list of text"))
         if not isinstance(patch, dict):
-            raise BadQuestion(number, "relay data must map field paths to values")
+            raise BadQuestion(number, _l("relay data must map field paths to values"))
     return tags, points, patch
 
 
@@ -183,7 +189,7 @@ def parse_title(chunk: Chunk, start: int) -> tuple[str, int]:
         return "", start
     end = text.find("::", at + 2)
     if end < 0:
-        raise BadQuestion(chunk.line_at(at), "title has no closing ::")
+        raise BadQuestion(chunk.line_at(at), _l("title has no closing ::"))
     return restore(text[at + 2 : end]), end + 2
 
 
@@ -192,18 +198,18 @@ def split_block(chunk: Chunk, start: int) -> tuple[str, str, int]:
     text = chunk.text
     opening, closing = text.find("{", start), text.find("}", start)
     if opening < 0:
-        raise BadQuestion(chunk.line_at(start), "no answer block {...} (a literal { is \\{)")
+        raise BadQuestion(chunk.line_at(start), _l("no answer block {...} (a literal { is \\{)"))
     if closing < opening:
         at = opening if closing < 0 else closing
-        raise BadQuestion(chunk.line_at(at), "braces do not pair up (a literal } is \\})")
+        raise BadQuestion(chunk.line_at(at), _l("braces do not pair up (a literal } is \\})"))
     nested, extra = text.find("{", opening + 1, closing), re.search(r"[{}]", text[closing + 1 :])
     if nested >= 0 or extra:
         at = nested if nested >= 0 else closing + 1 + extra.start()
-        raise BadQuestion(chunk.line_at(at), "one answer block {...} per question")
+        raise BadQuestion(chunk.line_at(at), _l("one answer block {...} per question"))
     before, after = text[start:opening], text[closing + 1 :]
     prompt = restore(before + BLANK + after if after.strip() else before)
     if not prompt:
-        raise BadQuestion(chunk.line_at(start), "question text is empty")
+        raise BadQuestion(chunk.line_at(start), _l("question text is empty"))
     return prompt, text[opening + 1 : closing], opening + 1
 
 
@@ -224,7 +230,8 @@ def parse_block(body: str, line_at: Callable[[int], int]) -> tuple[str, dict[str
     if "=" not in content:
         head, _, comment = content.partition("#")
         if head.strip().upper() not in TRUE_FALSE:
-            raise BadQuestion(line_at(0), f"cannot tell the question type of {{{restore(head)}}}")
+            raise BadQuestion(line_at(0), _l("cannot tell the question type of {%(head)s}",
+                                             head=restore(head)))
         return "true_false", parse_true_false(TRUE_FALSE[head.strip().upper()], comment), general
     answers = [{"text": restore(a.text), "weight": a.score(), "feedback": a.feedback}
                for a in split_answers(body, line_at)]  # fmt: skip
@@ -234,7 +241,7 @@ def parse_block(body: str, line_at: Callable[[int], int]) -> tuple[str, dict[str
 def split_answers(body: str, line_at: Callable[[int], int]) -> list[Answer]:
     marks = list(re.finditer(r"[=~]", body))
     if not marks or body[: marks[0].start()].strip():
-        raise BadQuestion(line_at(0), "answers must start with = or ~")
+        raise BadQuestion(line_at(0), _l("answers must start with = or ~"))
     answers = []
     for mark, after in zip(marks, [*marks[1:], None], strict=True):
         raw = body[mark.end() : after.start() if after else len(body)]
@@ -254,8 +261,9 @@ def parse_choice(answers: list[Answer]) -> tuple[str, dict[str, Any]]:
         return "multiple_response", {"options": options}
     for a in answers:
         if a.score() not in (0, 100):
-            raise BadQuestion(a.line, f"a block with = is single choice and cannot give "
-                              f"{a.score():g}%; drop the = for multiple response")  # fmt: skip
+            raise BadQuestion(a.line, _l("a block with = is single choice and cannot give "
+                                 "%(score)s%%; drop the = for multiple response",
+                                 score=f"{a.score():g}"))  # fmt: skip
     options = [{"text": restore(a.text), "correct": a.score() == 100, "feedback": a.feedback}
                for a in answers]  # fmt: skip
     return "single_choice", {"options": options}
@@ -266,7 +274,7 @@ def parse_matching(answers: list[Answer]) -> dict[str, Any]:
     for a in answers:
         left, arrow, right = a.text.partition("->")
         if not arrow:
-            raise BadQuestion(a.line, "every matching answer needs 'left -> right'")
+            raise BadQuestion(a.line, _l("every matching answer needs 'left -> right'"))
         if left.strip():
             pairs.append({"left": restore(left), "right": restore(right), "feedback": a.feedback})
         else:  # Moodle's "= -> extra": a right item that matches no left one
@@ -312,10 +320,10 @@ def numeric_spec(spec: str, line: int) -> dict[str, Any]:
 def parse_number(text: str, line: int) -> int | float:
     text = text.strip()
     if not NUMBER_RE.fullmatch(text):
-        raise BadQuestion(line, f"{text[:30]!r} is not a number")
+        raise BadQuestion(line, _l("%(text)s is not a number", text=repr(text[:30])))
     number = to_number(text)
     if not is_finite(number):  # e.g. an integer literal with hundreds of digits
-        raise BadQuestion(line, f"{text[:30]!r} is too large")
+        raise BadQuestion(line, _l("%(text)s is too large", text=repr(text[:30])))
     return number
 
 
@@ -335,7 +343,8 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any], line: int) -> dict[
             if not isinstance(target, dict) or last not in target:
                 raise KeyError(last)
         except (KeyError, IndexError, ValueError, TypeError):
-            raise BadQuestion(line, f"relay comment names unknown field {path!r}") from None
+            raise BadQuestion(line, _l("relay comment names unknown field %(path)s",
+                                       path=repr(path))) from None
         target[last] = value
     return data
 

@@ -326,7 +326,8 @@ def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int
     override.extra_minutes, override.extra_attempts = extra_minutes, extra_attempts
     db.session.add(override)
     record(actor.id if actor else None, "override", "quiz", quiz.id,
-           f"{user.email}: +{extra_minutes} min, +{extra_attempts} attempt(s)")
+           f"{user.email}: +{extra_minutes} min, +{extra_attempts} attempt(s)",
+           name=user.email, minutes=extra_minutes, attempts=extra_attempts)
     db.session.commit()
     return override
 

@@ -7,8 +7,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 # Dates a report can sensibly ask about; beyond them date arithmetic overflows.
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
@@ -56,3 +64,11 @@ class VerifyForm(FlaskForm):
 
     code = StringField(_l("Certificate code"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Verify"))
+
+
+class ReminderForm(FlaskForm):
+    """Preview (GET, the window only) and send (POST, with the CSRF token) reminders."""
+
+    within_days = IntegerField(_l("Also remind those due within (days)"), default=3,
+                               validators=[Optional(), NumberRange(min=0, max=365)])
+    submit = SubmitField(_l("Send these reminders"))

@@ -20,6 +20,7 @@ from accounts.models import User
 from courses.models import Course
 from extensions import db
 from quizzes.models import Attempt, Question, QuestionRevision, Quiz, Response
+from quizzes.types import get_type
 from quizzes.vocabulary import in_course_order
 from reports.models import ConceptRollup
 from reports.service import Scope, Tree, privacy_threshold
@@ -192,6 +193,8 @@ def answer_label(revision: QuestionRevision, answer: Any) -> str:
     """A readable answer for choice types; the stored value for the rest."""
     if answer is None:
         return ""
+    if revision.type_id in ("matching", "ordering") and isinstance(answer, list):
+        return _sequence_label(revision, answer)
     options = revision.data.get("options") if isinstance(revision.data, dict) else None
     if options and isinstance(answer, int) and 0 <= answer < len(options):
         return options[answer]["text"]
@@ -202,7 +205,24 @@ def answer_label(revision: QuestionRevision, answer: Any) -> str:
     return answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
 
 
+def _sequence_label(revision: QuestionRevision, answer: list[Any]) -> str:
+    """Matching as "left → right; …", ordering as "first → second → …" (texts, not indexes)."""
+    data = revision.data
+    if revision.type_id == "ordering":
+        items = data.get("items", [])
+        return " → ".join(str(items[i]) if isinstance(i, int) and 0 <= i < len(items) else "?"
+                          for i in answer)
+    pairs = data.get("pairs", [])
+    texts = [p["right"] for p in pairs] + list(data.get("distractors", []))
+    return "; ".join(
+        f"{pair['left']} → "
+        f"{texts[choice] if isinstance(choice, int) and 0 <= choice < len(texts) else '—'}"
+        for pair, choice in zip(pairs, answer, strict=False))
+
+
 def _right(revision: QuestionRevision, answer: Any) -> bool:
+    if revision.type_id in ("matching", "ordering") and isinstance(answer, list):
+        return answer == get_type(revision.type_id).right_answer(revision.data)
     options = revision.data.get("options") if isinstance(revision.data, dict) else None
     if options and isinstance(answer, int) and 0 <= answer < len(options):
         return bool(options[answer].get("correct"))

@@ -43,6 +43,8 @@ class Message:
     email: str
     subject: str
     body: str
+    name: str = ""
+    locale: str = ""
 
 
 @dataclass
@@ -96,7 +98,8 @@ def compose(day: date, within_days: int) -> list[Message]:
                               *[f"- {_line(i, day)}" for i in mine], "",
                               _("Relay: every colleague who receives your work is your "
                                 "customer.")])
-        messages.append(Message("learner", user.id, user.email, subject, body))
+        messages.append(Message("learner", user.id, user.email, subject, body, user.name,
+                                locale_of(user)))
     for head_id in sorted(heads):
         head = people.get(head_id)
         if head is None or not head.active:
@@ -119,15 +122,28 @@ def compose(day: date, within_days: int) -> list[Message]:
                 lines += ["", f"{member.name} ({department})"]
                 lines += [f"- {_line(i, day)}" for i in by_user[member.id]]
             body = "\n".join(lines)
-        messages.append(Message("digest", head.id, head.email, subject, body))
+        messages.append(Message("digest", head.id, head.email, subject, body, head.name,
+                                locale_of(head)))
     return messages
+
+
+def _done(day: date) -> set[tuple[str, int]]:
+    """(kind, recipient) of every message already recorded for `day`."""
+    return set(db.session.execute(select(OutboxMessage.kind, OutboxMessage.recipient_id)
+                                  .where(OutboxMessage.day == day)))
+
+
+def preview(day: date, within_days: int) -> list[tuple[Message, bool]]:
+    """What send_reminders would do now: each message, and whether it went out already
+    today (then it is not sent again)."""
+    done = _done(day)
+    return [(m, (m.kind, m.recipient_id) in done) for m in compose(day, within_days)]
 
 
 def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderReport:
     day = day or utcnow().date()
     report = ReminderReport()
-    done = set(db.session.execute(select(OutboxMessage.kind, OutboxMessage.recipient_id)
-                                  .where(OutboxMessage.day == day)))
+    done = _done(day)
     mailer = Mailer(current_app.config) if current_app.config.get("MAIL_SERVER") else None
     try:
         for message in compose(day, within_days):

@@ -321,7 +321,7 @@ class ClozeForm(QuestionDataForm):
 
 class Cloze(QuestionType):
     type_id = "cloze"
-    label = "Cloze (fill in the gaps)"
+    label = _l("Cloze (fill in the gaps)")
     form_class = ClozeForm
 
     def validate(self, data: Any) -> dict[str, Any]:

@@ -81,7 +81,7 @@ class EssayForm(QuestionDataForm):
 
 class Essay(QuestionType):
     type_id = "essay"
-    label = "Essay"
+    label = _l("Essay")
     form_class = EssayForm
 
     def validate(self, data: Any) -> dict[str, Any]:

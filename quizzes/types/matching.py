@@ -105,7 +105,7 @@ class MatchingForm(QuestionDataForm):
 
 class Matching(QuestionType):
     type_id = "matching"
-    label = "Matching"
+    label = _l("Matching")
     form_class = MatchingForm
 
     def validate(self, data: Any) -> dict[str, Any]:

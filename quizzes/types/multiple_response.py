@@ -53,7 +53,7 @@ class MultipleResponseForm(WeightedRowsForm):
 
 class MultipleResponse(QuestionType):
     type_id = "multiple_response"
-    label = "Multiple response"
+    label = _l("Multiple response")
     form_class = MultipleResponseForm
 
     def validate(self, data: Any) -> dict[str, Any]:

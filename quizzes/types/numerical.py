@@ -158,7 +158,7 @@ class NumericalForm(QuestionDataForm):
 
 class Numerical(QuestionType):
     type_id = "numerical"
-    label = "Numerical"
+    label = _l("Numerical")
     form_class = NumericalForm
 
     def validate(self, data: Any) -> dict[str, Any]:

@@ -93,7 +93,7 @@ class OrderingForm(QuestionDataForm):
 
 class Ordering(QuestionType):
     type_id = "ordering"
-    label = "Ordering"
+    label = _l("Ordering")
     form_class = OrderingForm
 
     def validate(self, data: Any) -> dict[str, Any]:

@@ -195,7 +195,7 @@ class ShortAnswerForm(WeightedRowsForm):
 
 class ShortAnswer(QuestionType):
     type_id = "short_answer"
-    label = "Short answer"
+    label = _l("Short answer")
     form_class = ShortAnswerForm
 
     def validate(self, data: Any) -> dict[str, Any]:

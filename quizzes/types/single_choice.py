@@ -150,7 +150,7 @@ class SingleChoiceForm(QuestionDataForm):
 
 class SingleChoice(QuestionType):
     type_id = "single_choice"
-    label = "Single choice"
+    label = _l("Single choice")
     form_class = SingleChoiceForm
 
     def validate(self, data: Any) -> dict[str, Any]:

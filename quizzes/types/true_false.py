@@ -80,7 +80,7 @@ class TrueFalseForm(QuestionDataForm):
 
 class TrueFalse(QuestionType):
     type_id = "true_false"
-    label = "True/false"
+    label = _l("True/false")
     form_class = TrueFalseForm
 
     def validate(self, data: Any) -> dict[str, Any]:

@@ -118,14 +118,16 @@ def test_hr_can_open_a_learners_progress(client, auth, make):
     assert client.get(f"/learners/{learner.id}/courses").status_code == 200
 
 
-def test_locale_follows_the_user_then_the_browser(client, auth, make):
-    make.user("i@example.com")
-    auth.login("i@example.com")
-    assert "我的入职培训".encode() in client.get(
-        "/home", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).data
+def test_the_language_of_the_first_visit_is_remembered_then_the_users_choice(client, make):
+    user = make.user("i@example.com")
+    assert user.locale is None
+    client.post("/login", data={"email": "i@example.com", "password": "correct-horse-battery"},
+                headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert user.locale == "zh_CN"  # emails reach them in it from now on
+    assert "我的入职培训".encode() in client.get("/home", headers={"Accept-Language": "en"}).data
     client.post("/locale", data={"locale": "en"})
     page = client.get("/home", headers={"Accept-Language": "zh-CN"}).data
-    assert b"My onboarding" in page
+    assert b"My onboarding" in page and user.locale == "en"
 
 
 def test_the_sign_in_prompt_speaks_the_browsers_language(client):

@@ -69,8 +69,8 @@ def test_history_diff_and_restore(make, as_trainer):
     edit(as_trainer, course, lesson, "line one\nline 2", 2)
     page = as_trainer.get(f"/authoring/courses/c/lessons/{lesson.id}/history?a=2&b=3")
     text = page.get_data(as_text=True)
-    assert re.search(r'diff-removed">- line two', text)
-    assert re.search(r'diff-added">\+ line 2', text)
+    assert re.search(r'diff-removed">.*?- </span>line two</span>', text)
+    assert re.search(r'diff-added">.*?\+ </span>line 2</span>', text)
     as_trainer.post(f"/authoring/courses/c/lessons/{lesson.id}/restore/1")
     db.session.expire_all()
     lesson = db.session.get(Lesson, lesson.id)
@@ -126,12 +126,40 @@ def test_new_course_lesson_and_quiz_then_publish(make, as_trainer):
     db.session.expire_all()
     course = service.get_course("new-one")
     assert [i.kind for i in course.items] == ["lesson", "quiz"]
-    as_trainer.post("/authoring/courses/new-one/publish")
+    lesson = course.items[0].lesson
+    assert service.editable_revision(lesson).source == ""  # the page shows the title already
+
+    # Both required steps are empty: publishing is refused and names them.
+    page = as_trainer.get("/authoring/courses/new-one/publish").get_data(as_text=True)
+    assert "Intro" in page and "Check" in page and "quiz without questions" in page
+    refused = as_trainer.post("/authoring/courses/new-one/publish")
+    assert refused.status_code == 400 and "lesson without text" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert service.get_course("new-one").status == "draft"
+
+    edit(as_trainer, course, lesson, "正文。", 1, title="Intro")
+    db.session.expire_all()
+    course = service.get_course("new-one")
+    as_trainer.post(f"/authoring/courses/new-one/outline/{course.items[1].id}/optional",
+                    data={"version": course.version})
+    page = as_trainer.get("/authoring/courses/new-one/publish").get_data(as_text=True)
+    assert "1 lesson draft" in page and "1 change goes out." in page
+    assert as_trainer.post("/authoring/courses/new-one/publish").status_code == 302
     db.session.expire_all()
     course = service.get_course("new-one")
     lesson = course.items[0].lesson
-    assert course.status == "published" and (lesson.revision, lesson.draft_revision) == (1, None)
-    assert "<h1>Intro</h1>" in lesson.html
+    assert course.status == "published" and (lesson.revision, lesson.draft_revision) == (2, None)
+    assert "<h1>" not in lesson.html and "正文" in lesson.html
+
+
+def test_publishing_is_refused_for_an_empty_outline_and_status_cannot_skip_it(make, as_trainer):
+    as_trainer.post("/authoring/courses", data={
+        "slug": "empty", "title": "空课程", "summary": "S", "estimated_minutes": "20"})
+    page = as_trainer.get("/authoring/courses/empty/publish").get_data(as_text=True)
+    assert "The outline is empty" in page and "confirm-publish" not in page
+    assert as_trainer.post("/authoring/courses/empty/status/published").status_code == 400
+    db.session.expire_all()
+    assert service.get_course("empty").status == "draft"
 
 
 def test_audit_log_records_authoring_and_is_for_admins(make, as_trainer, app):
@@ -140,7 +168,7 @@ def test_audit_log_records_authoring_and_is_for_admins(make, as_trainer, app):
     assert as_trainer.get("/admin/audit").status_code == 403
     admin = login_as(app, make.user("a@example.com", roles=("admin",)))
     page = admin.get("/admin/audit").get_data(as_text=True)
-    assert "lesson.save" in page and "trainer" in page
+    assert "Saved a lesson draft" in page and "trainer" in page and "lesson.save" not in page
 
 
 def test_steps_added_to_a_published_course_stay_hidden_until_published(app, make, as_trainer):

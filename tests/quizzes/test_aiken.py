@@ -97,8 +97,8 @@ def test_empty_file_holds_no_questions():
         ("Q?\nANSWER: A\n", [(2, "ANSWER: line without a question and options before it")]),
         ("Q?\nA. x\nstray text\nB. y\nANSWER: A\n",
          [(3, "expected the next option or an ANSWER: line")]),
-        ("Q?\nA. x\nANSWER: A\n", [(1, "single_choice: options: needs at least 2 entries")]),
-        ("Q?\nA. x\nB. x\nANSWER: A\n", [(1, "single_choice: options.1.text: repeats entry 0")]),
+        ("Q?\nA. x\nANSWER: A\n", [(1, "Single choice: options: needs at least 2 entries")]),
+        ("Q?\nA. x\nB. x\nANSWER: A\n", [(1, "Single choice: options.1.text: repeats entry 0")]),
     ],
 )  # fmt: skip
 def test_errors_name_their_lines(text, errors):

@@ -52,20 +52,20 @@ def same(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...] = ROUND_T
         ("Nested{=a {b}}\n", 1, "one answer block"),
         ("::Title without end{T}\n", 1, "title has no closing ::"),
         ("What?{maybe}\n", 1, "cannot tell the question type of {maybe}"),
-        ("Two right?{=a =b ~c}\n", 1, "single_choice: options: exactly one option must be correct"),
+        ("Two right?{=a =b ~c}\n", 1, "Single choice: options: exactly one option must be correct"),
         ("Partial?{=a ~%50%b ~c}\n", 1, "cannot give 50%"),
         (
             "Sum?{~%50%a ~%20%b}\n",
             1,
-            "multiple_response: options: positive weights must sum to 100",
+            "Multiple response: options: positive weights must sum to 100",
         ),
-        ("One pair{=a -> b}\n", 1, "matching: pairs: needs at least 2 entries"),
+        ("One pair{=a -> b}\n", 1, "Matching: pairs: needs at least 2 entries"),
         ("Number?{#abc}\n", 1, "'abc' is not a number"),
         ("Huge?{#1e999}\n", 1, "too large"),
-        ("Range?{#5..1}\n", 1, "numerical: answers.0.max: must not be below min"),
+        ("Range?{#5..1}\n", 1, "Numerical: answers.0.max: must not be below min"),
         ("::Only a title::{T}\n", 1, "question text is empty"),
         ("Text first?{a =b}\n", 1, "answers must start with = or ~"),
-        ("Empty option?{=a ~}\n", 1, "single_choice: options.1.text: must not be empty"),
+        ("Empty option?{=a ~}\n", 1, "Single choice: options.1.text: must not be empty"),
         ("Reserved \ue001 char{T}\n", 1, "reserved private-use character"),
         ("// [relay:{not json]\nQ?{T}\n", 1, "relay comment is not valid JSON"),
         ('// [relay:{"colour": 1}]\nQ?{T}\n', 1, "holds only points, tags and data"),
@@ -75,7 +75,7 @@ def same(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...] = ROUND_T
         ('// [relay:{"points": Infinity}]\nQ?{T}\n', 1, "above 0, at most 1000"),
         ('// [relay:{"tags": "a"}]\nQ?{T}\n', 1, "tags must be a list"),
         ('// [relay:{"data": {"options.9.feedback": "x"}}]\nQ?{=a ~b}\n', 2, "unknown field"),
-        ('// [relay:{"data": {"answer": "yes"}}]\nQ?{T}\n', 2, "true_false: answer: must be true"),
+        ('// [relay:{"data": {"answer": "yes"}}]\nQ?{T}\n', 2, "True/false: answer: must be true"),
     ],
 )
 def test_error_names_line_and_problem(text, line, message):
@@ -177,7 +177,7 @@ def test_export_reports_a_question_gift_would_read_as_another_type():
     text, skipped = export_gift([authored])
     assert text == ""
     assert len(skipped) == 1 and skipped[0][0] == "k"
-    assert skipped[0][1].startswith("GIFT would misread it (line 1: matching: pairs")
+    assert skipped[0][1].startswith("GIFT would misread it (line 1: Matching: pairs")
 
 
 def test_text_gift_would_split_differently_is_restored_by_the_relay_comment():

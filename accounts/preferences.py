@@ -1,0 +1,97 @@
+"""Language and time zone: the school's defaults and each person's own choice.
+
+Everyone reads Relay in one language and sees times in one zone: their own
+choice, else the school's. Times are stored as naive UTC everywhere and turned
+into local time only when shown (the `localtime` template filter).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import current_app
+
+from accounts.models import SchoolSettings, User
+from extensions import db
+
+SCHOOL_ROW = 1
+
+
+class PreferenceError(ValueError):
+    """An unknown language or time zone; the message names the field."""
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def check_locale(locale: str) -> str:
+    if locale not in languages():
+        raise PreferenceError(f"locale: one of {', '.join(languages())}")
+    return locale
+
+
+def check_time_zone(name: str) -> str:
+    name = (name or "").strip()
+    if name not in time_zone_names():
+        raise PreferenceError(f"time_zone: '{name}' is not an IANA time zone name")
+    return name
+
+
+def time_zone_names() -> list[str]:
+    return sorted(available_timezones() - {"localtime", "Factory"})
+
+
+def school_settings() -> SchoolSettings:
+    """The stored defaults, or the configuration's (unsaved) when none are stored."""
+    row = db.session.get(SchoolSettings, SCHOOL_ROW)
+    if row is not None:
+        return row
+    return SchoolSettings(id=SCHOOL_ROW,
+                          default_locale=current_app.config["BABEL_DEFAULT_LOCALE"],
+                          time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def update_school_settings(default_locale: str, time_zone: str) -> SchoolSettings:
+    check_locale(default_locale)
+    check_time_zone(time_zone)
+    row = db.session.get(SchoolSettings, SCHOOL_ROW)
+    if row is None:
+        row = SchoolSettings(id=SCHOOL_ROW, default_locale=default_locale, time_zone=time_zone)
+        db.session.add(row)
+    row.default_locale, row.time_zone = default_locale, time_zone
+    db.session.commit()
+    return row
+
+
+def locale_of(user: User | None) -> str:
+    """The language to write to this person in: theirs, else the school's."""
+    if user is not None and user.locale in languages():
+        return user.locale
+    return school_settings().default_locale
+
+
+def time_zone_of(user: User | None) -> ZoneInfo:
+    """The zone this person reads times in: theirs, else the school's."""
+    for name in ((user.time_zone if user is not None else None), school_settings().time_zone):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (KeyError, ValueError):  # a zone the system no longer knows
+                continue
+    return ZoneInfo("UTC")
+
+
+def set_preferences(user: User, locale: str, time_zone: str | None) -> None:
+    """A person's own language, and their zone (None or "": the school's)."""
+    user.locale = check_locale(locale)
+    user.time_zone = check_time_zone(time_zone) if time_zone else None
+    db.session.commit()
+
+
+def remember_locale(user: User, locale: str) -> None:
+    """On first use, keep the language the person is reading in, so that emails
+    reach them in it too. A language they chose already is never overwritten."""
+    if user.locale is None and locale in languages():
+        user.locale = locale
+        db.session.commit()

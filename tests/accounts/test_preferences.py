@@ -1,0 +1,79 @@
+"""The school's default language and time zone, each person's own, and local times."""
+
+from datetime import datetime
+
+from accounts.mail import invitation
+from accounts.models import User
+from accounts.preferences import (
+    PreferenceError,
+    locale_of,
+    school_settings,
+    update_school_settings,
+)
+from audit.service import record
+from extensions import db
+from tests.factories import PASSWORD
+
+
+def signed_in(app, user: User):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    return client
+
+
+def test_without_settings_the_configuration_decides_and_bad_values_are_named(app):
+    assert (school_settings().default_locale, school_settings().time_zone) == ("en", "UTC")
+    try:
+        update_school_settings("fr", "Asia/Shanghai")
+    except PreferenceError as error:
+        assert "locale" in str(error)
+    try:
+        update_school_settings("zh_CN", "Mars/Olympus")
+    except PreferenceError as error:
+        assert "time_zone" in str(error) and "Mars/Olympus" in str(error)
+    assert school_settings().default_locale == "en"  # nothing half-written
+
+
+def test_the_school_language_reaches_new_visitors_and_emails(app, make, client):
+    update_school_settings("zh_CN", "Asia/Shanghai")
+    assert b'<html lang="zh-CN">' in client.get("/login").data  # no browser preference given
+    english_browser = client.get("/login", headers={"Accept-Language": "en"}).data
+    assert b"Sign in" in english_browser
+    newcomer = make.user("new@example.com")
+    assert locale_of(newcomer) == "zh_CN"
+    subject, body = invitation(newcomer, "https://relay.example/set")
+    assert "Relay" in subject and "设置" in subject + body
+    newcomer.locale = "en"
+    assert "Welcome to Relay" in invitation(newcomer, "x")[0]
+
+
+def test_times_show_in_the_readers_zone_and_the_zone_is_named_once(app, make):
+    update_school_settings("en", "Asia/Shanghai")
+    admin = make.user("a@example.com", roles=("admin",))
+    entry = record(admin.id, "course.create", "course", None, "c")
+    db.session.flush()
+    entry.created_at = datetime(2026, 3, 1, 23, 30)  # stored as UTC
+    db.session.commit()
+    client = signed_in(app, admin)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "2026-03-02 07:30" in page and page.count("Asia/Shanghai (GMT+08:00)") == 1
+    client.post("/account/settings", data={"locale": "en", "time_zone": "Europe/Berlin"})
+    assert admin.time_zone == "Europe/Berlin"
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "2026-03-02 00:30" in page and "Europe/Berlin (GMT+0" in page
+    refused = client.post("/account/settings", data={"locale": "en", "time_zone": "Nowhere"})
+    assert "Choose a time zone from the list." in refused.get_data(as_text=True)
+    assert admin.time_zone == "Europe/Berlin"
+
+
+def test_only_admins_change_the_school_settings(app, make):
+    trainer = signed_in(app, make.user("t@example.com", roles=("trainer",)))
+    assert trainer.get("/admin/settings").status_code == 403
+    assert trainer.post("/admin/settings", data={"default_locale": "zh_CN",
+                                                  "time_zone": "UTC"}).status_code == 403
+    admin = signed_in(app, make.user("a@example.com", roles=("admin",)))
+    saved = admin.post("/admin/settings", data={"default_locale": "zh_CN",
+                                                "time_zone": "Asia/Shanghai"})
+    assert saved.status_code == 302
+    assert (school_settings().default_locale, school_settings().time_zone) == (
+        "zh_CN", "Asia/Shanghai")

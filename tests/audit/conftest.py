@@ -1,0 +1,1 @@
+from tests.authoring.conftest import as_trainer, trainer  # noqa: F401  (shared fixtures)
