@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, TextAreaField
 
 from quizzes.types.base import (
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     QuestionDataError,
@@ -118,11 +119,11 @@ class Ordering(QuestionType):
         if all(p is None for p in positions):
             return None
         if any(p is None for p in positions):
-            raise AnswerError("every item needs a position")
+            raise AnswerError(_l("Give every item a position."))
         # Positions are shown 1..n; parse_index checks 0..n, so shift first.
         places = [parse_index(p, count + 1) - 1 for p in positions if p is not None]
         if min(places) < 0 or len(set(places)) != count:
-            raise AnswerError("every item needs a different position")
+            raise AnswerError(_l("Give every item a different position."))
         answer = [0] * count
         for item, place in enumerate(places):
             answer[place] = item
@@ -133,7 +134,7 @@ class Ordering(QuestionType):
             return Grade(0.0)
         count = len(data["items"])
         if not is_permutation(answer, count):
-            raise AnswerError(f"{answer!r} is not an order of {count} items")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         score = longest_run_score if data["scoring"] == "longest_run" else position_score
         return Grade(score(answer))
 

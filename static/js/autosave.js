@@ -20,6 +20,7 @@
   }
 
   function save(section) {
+    if (form.hasAttribute("data-locked")) { return; }
     var slot = section.getAttribute("data-slot");
     var status = section.querySelector(".save-status");
     status.textContent = form.dataset.saving;
@@ -44,6 +45,9 @@
   }
 
   function schedule(event) {
+    // a page locked at its deadline posts nothing more: its disabled inputs would
+    // otherwise be sent as blank answers
+    if (form.hasAttribute("data-locked")) { return; }
     var section = event.target.closest("section.question");
     if (!section) { return; }
     var slot = section.getAttribute("data-slot");
