@@ -157,6 +157,11 @@ def test_a_refused_answer_stays_beside_its_question_with_what_was_typed(make, li
     assert zh.input_value("#q1") == "三天"
     assert not re.search(r"[A-Za-z]{3,}", zh.inner_text(".error-summary"))
     shot(zh, "error-beside-question")
+    zh.fill("#q1", "3")
+    zh.press("#q1", "Enter")  # Enter saves the page (the form's first, hidden button)
+    zh.wait_for_selector(".flash-success")
+    assert re.search(r"/attempts/\d+\?page=1$", zh.url)  # still taking it, not submitted
+    assert zh.locator(".question-error").count() == 0 and zh.input_value("#q1") == "3"
 
 
 LESSON = """# 交接清单
