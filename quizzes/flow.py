@@ -4,7 +4,7 @@ summary of every question before the final submit. No requests here; nothing com
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +16,15 @@ from quizzes.models import Attempt, QuestionRevision, Response
 from quizzes.types import AnswerError, get_type
 
 ANSWERED, INCOMPLETE, UNANSWERED = "answered", "incomplete", "unanswered"
+INVALID = "invalid"  # the last answer typed was refused (quizzes.drafts)
 
 
 @dataclass(frozen=True)
 class SummaryRow:
     slot: int
-    state: str  # ANSWERED, INCOMPLETE or UNANSWERED
+    state: str  # ANSWERED, INCOMPLETE, UNANSWERED or INVALID
     page: int  # the attempt page that shows the question (1-based)
+    seq: int  # the saved answer's version (a refused draft must match it)
 
 
 def answer_state(answer: Any) -> str:
@@ -34,17 +36,21 @@ def answer_state(answer: Any) -> str:
     return ANSWERED
 
 
-def summary(attempt: Attempt, page_size: int) -> list[SummaryRow]:
-    """Every question of the attempt in order, from its saved answer (one query)."""
-    rows = db.session.execute(select(Response.slot, Response.answer).where(
-        Response.attempt_id == attempt.id).order_by(Response.slot))
-    return [SummaryRow(slot, answer_state(answer), slot // page_size + 1)
-            for slot, answer in rows]
+def summary(attempt: Attempt, page_size: int,
+            refused: Callable[[Mapping[int, int]], Collection[int]] = lambda seqs: ()
+            ) -> list[SummaryRow]:
+    """Every question of the attempt in order, from its saved answer (one query);
+    `refused` names, from {slot: seq}, the slots whose last typed answer was refused."""
+    rows = db.session.execute(select(Response.slot, Response.answer, Response.seq).where(
+        Response.attempt_id == attempt.id).order_by(Response.slot)).all()
+    invalid = refused({slot: seq for slot, _answer, seq in rows})
+    return [SummaryRow(slot, INVALID if slot in invalid else answer_state(answer),
+                       slot // page_size + 1, seq) for slot, answer, seq in rows]
 
 
 def counts(rows: list[SummaryRow]) -> dict[str, int]:
     return {state: sum(1 for row in rows if row.state == state)
-            for state in (ANSWERED, INCOMPLETE, UNANSWERED)}
+            for state in (ANSWERED, INCOMPLETE, UNANSWERED, INVALID)}
 
 
 def answer_errors(attempt: Attempt, answers: SlotAnswers) -> Mapping[int, AnswerError]:

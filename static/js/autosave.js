@@ -34,6 +34,8 @@
         section.querySelector("[name='seq-" + slot + "']").value = result.body.saved[slot];
         status.textContent = form.dataset.saved;
         status.classList.remove("error");
+        var refused = section.querySelector(".question-error");  // the server's, now fixed
+        if (refused) { refused.remove(); }
       } else {
         status.textContent = result.body.message || form.dataset.failed;
         status.classList.add("error");

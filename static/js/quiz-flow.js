@@ -17,7 +17,9 @@
   // The same rule as the server's summary (quizzes/flow.py), read from the inputs.
   function stateOf(section) {
     var status = section.querySelector(".save-status");
-    if (status && status.classList.contains("error")) { return "invalid"; }
+    if ((status && status.classList.contains("error")) || section.querySelector(".question-error")) {
+      return "invalid";
+    }
     var prefix = "q" + section.getAttribute("data-slot");
     var filled = {};
     section.querySelectorAll("input, select, textarea").forEach(function (control) {

@@ -147,6 +147,15 @@ def test_a_refused_answer_stays_beside_its_question_with_what_was_typed(make, li
     start(zh, live_server)
     zh.fill("#q1", "三天")
     zh.wait_for_selector("#question-1 .save-status.error:has-text('不是数字')")
+    zh.reload()  # what was typed, and why it was refused, outlive a reload
+    assert zh.input_value("#q1") == "三天"
+    assert "「三天」不是数字" in zh.inner_text("#question-1 .question-error")
+    attempt_page = zh.url
+    zh.goto(attempt_page.split("?")[0] + "/summary")
+    states = zh.locator(".summary-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert states[1] == "答案无效，未保存"
+    shot(zh, "summary-invalid")
+    zh.goto(attempt_page)
     zh.click("button:has-text('检查并提交')")
     dialog = zh.locator("dialog.submit-confirm")
     assert dialog.locator("[data-count=invalid]").inner_text() == "1"

@@ -141,3 +141,41 @@ def test_the_attempt_page_tells_the_countdown_the_servers_seconds_left(client, l
     deadline = db.session.get(Attempt, attempt_id).deadline
     assert f'<time datetime="{deadline:%Y-%m-%dT%H:%M:%S}Z"' in page
     assert f"{deadline:%H:%M}（UTC 协调世界时）" in page  # the zone named, without JavaScript
+
+
+def summary_states(client, attempt_id: int) -> list[str]:
+    page = client.get(f"/attempts/{attempt_id}/summary").get_data(as_text=True)
+    return re.findall(r'<tr class="state-(\w+)">', page)
+
+
+def test_a_refused_autosave_survives_a_reload_and_the_summary_calls_it_not_valid(
+        client, learner):
+    attempt_id = start(client)
+    number = slot_of(attempt_id, "numerical")
+    client.post(f"/attempts/{attempt_id}/autosave",
+                data={"slots": str(number), f"seq-{number}": "0", f"q{number}": "三天"})
+    reloaded = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
+    assert 'value="三天"' in reloaded and "「三天」不是数字" in reloaded
+    states = summary_states(client, attempt_id)
+    assert states[number] == "invalid" and states.count("invalid") == 1
+    assert "答案无效，未保存" in client.get(f"/attempts/{attempt_id}/summary").text
+    client.post(f"/attempts/{attempt_id}/autosave",
+                data={"slots": str(number), f"seq-{number}": "0", f"q{number}": "3"})
+    assert summary_states(client, attempt_id)[number] == "answered"
+    fixed = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
+    assert 'value="3"' in fixed and "不是数字" not in fixed
+
+
+def test_a_refused_draft_gives_way_to_an_answer_saved_in_another_browser(
+        app, client, learner):
+    attempt_id = start(client)
+    number = slot_of(attempt_id, "numerical")
+    client.post(f"/attempts/{attempt_id}/autosave",
+                data={"slots": str(number), f"seq-{number}": "0", f"q{number}": "三天"})
+    other = app.test_client()
+    other.post("/login", data={"email": "l@example.com", "password": "correct-horse-battery"})
+    other.post(f"/attempts/{attempt_id}/autosave",
+               data={"slots": str(number), f"seq-{number}": "0", f"q{number}": "4"})
+    page = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
+    assert 'value="4"' in page and "三天" not in page  # the newer saved answer wins
+    assert summary_states(client, attempt_id)[number] == "answered"
