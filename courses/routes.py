@@ -113,7 +113,11 @@ def mark_read(slug: str, item_id: int):  # type: ignore[no-untyped-def]
         flash(_("Course complete. Well done!"), "success")
         return redirect(url_for("courses.course", slug=slug))
     following = service.course_progress(current_user, course).neighbours(item)[1]
-    return redirect(item_url(following) if following else url_for("courses.course", slug=slug))
+    if following is None:
+        flash(_("Lesson marked as read."), "success")
+        return redirect(url_for("courses.course", slug=slug))
+    flash(_("Lesson marked as read. Next: %(title)s", title=following.title), "success")
+    return redirect(item_url(following))
 
 
 @bp.get("/media/<name>")

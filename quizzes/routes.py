@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask.wrappers import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,13 +23,24 @@ from accounts import service as accounts
 from accounts.access import roles_required
 from courses import service as courses
 from extensions import db
-from quizzes import essays, service
+from quizzes import drafts, essays, flow, service
 from quizzes.content import get_quiz_by_slug
-from quizzes.forms import AttemptForm, GradeForm, OverrideForm, shown_slots, slot_answers
+from quizzes.forms import (
+    AttemptForm,
+    GradeForm,
+    OverrideForm,
+    SlotAnswers,
+    shown_slots,
+    slot_answers,
+)
 from quizzes.models import Attempt, Quiz, Response
+from quizzes.refill import refill
 from quizzes.types import AnswerError
 
+utcnow = courses.utcnow
+
 bp = Blueprint("quizzes", __name__)
+bp.add_app_template_filter(refill, "refill")
 
 
 def _quiz_or_404(slug: str) -> Quiz:
@@ -68,33 +84,86 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     attempt = _attempt_or_404(attempt_id)
     if service.close_if_expired(attempt, commit=True):
         flash(_("Time is up: your saved answers were submitted."), "warning")
-    if attempt.state == "finished":
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    if attempt.state == "finished":
+        return _closed(attempt)
     return _render_attempt(attempt, request.args.get("page", 1, type=int))
 
 
-def _render_attempt(attempt: Attempt, page: int, status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
-    views, pages = service.page_of(service.slot_views(attempt), page,
-                                   current_app.config["QUIZ_PAGE_SIZE"])
+def _no_store(body: str, status: int = 200) -> HttpResponse:
+    """Attempt pages are never cached: the back button after submitting must ask the
+    server again (and hear that the attempt is closed), not show an editable form."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _closed(attempt: Attempt) -> HttpResponse:
+    return _no_store(render_template("quizzes/attempt_closed.html", attempt=attempt,
+                                     quiz=attempt.quiz))
+
+
+def _render_attempt(attempt: Attempt, page: int, status: int = 200, error: str | None = None,
+                    errors: Mapping[int, AnswerError] | None = None) -> HttpResponse:
+    """One page of questions. With `errors` (the page was refused) every question shows
+    what was posted, and each refused one its message beside it. Without, a question
+    whose last typed answer was refused shows that answer and its message again."""
+    size = current_app.config["QUIZ_PAGE_SIZE"]
+    every = service.slot_views(attempt)
+    views, pages = service.page_of(every, page, size)
     page = min(max(page, 1), pages)
-    return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz,
-                           views=views, page=page, pages=pages, form=AttemptForm(),
-                           error=error), status
+    refused = drafts.current(session, attempt.id, {v.slot: v.response.seq for v in every})
+    states = [flow.INVALID if view.slot in refused else flow.answer_state(view.response.answer)
+              for view in every]  # for the JavaScript confirm step's counts
+    if errors:
+        posted, refill_slots = request.form.getlist, {view.slot for view in views}
+    else:
+        shown = {view.slot: (refused[view.slot], None) for view in views if view.slot in refused}
+        errors = flow.answer_errors(attempt, shown) if shown else {}
+        posted, refill_slots = _draft_values(shown), set(errors)
+    return _no_store(render_template(
+        "quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, views=views, page=page,
+        pages=pages, form=AttemptForm(), error=error, errors=errors, posted=posted,
+        refill_slots=refill_slots, states=states, seconds_left=_seconds_left(attempt)),
+        status)
+
+
+def _draft_values(answers: SlotAnswers) -> Callable[[str], list[str]]:
+    """Form-style values of refused drafts: `q3-1` is raw["1"] of slot 3."""
+    def values(name: str) -> list[str]:
+        slot, _, key = name[1:].partition("-")
+        raw = answers.get(int(slot), ({}, None))[0] if slot.isdigit() else {}
+        return list(raw.get(key, []))
+    return values
+
+
+def _seconds_left(attempt: Attempt) -> int | None:
+    """Until the deadline, by the server's clock: the page counts down from this, so a
+    wrong clock on the learner's computer cannot stretch or shorten the time."""
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - utcnow()).total_seconds()))
 
 
 @bp.post("/attempts/<int:attempt_id>")
 @login_required
 def save(attempt_id: int):  # type: ignore[no-untyped-def]
-    """The no-JavaScript path: save this page, then move, stay, or submit."""
+    """The no-JavaScript path: save this page, then move, stay, or go to the summary.
+    (`submit` saves and submits at once: the confirm step of the JavaScript page.)"""
     attempt = _attempt_or_404(attempt_id)
     if not AttemptForm().validate_on_submit():
         abort(400)
     page = request.form.get("page", 1, type=int)
     action = request.form.get("action", "save")
     answers = slot_answers(request.form, shown_slots(request.form, len(attempt.layout)))
+    errors = flow.answer_errors(attempt, answers) if attempt.state == "in_progress" else {}
+    if errors:
+        drafts.remember(session, attempt.id, answers, errors)
+        return _render_attempt(attempt, page, 400, errors=errors)
     try:
         if answers:
             service.save_answers(attempt, answers)
+            drafts.forget(session, attempt.id, answers)
     except service.AttemptClosed as error:
         if action != "submit":
             flash(_("Your answers were not saved: %(reason)s", reason=_reason(error)), "error")
@@ -105,11 +174,44 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
                                else 400, error=_reason(error))
     if action == "submit":
         service.submit_attempt(attempt)  # (the id from the URL: attempt is expired now)
+        drafts.forget(session, attempt_id)
         return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+    if action == "summary":
+        return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
     target = page + {"next": 1, "previous": -1}.get(action, 0)
     if action == "save":
         flash(_("Answers saved."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=target))
+
+
+@bp.get("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):  # type: ignore[no-untyped-def]
+    """Every question as answered, incomplete, unanswered or not valid (refused), before
+    the final submit."""
+    attempt = _attempt_or_404(attempt_id)
+    if service.close_if_expired(attempt, commit=True):
+        flash(_("Time is up: your saved answers were submitted."), "warning")
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    if attempt.state == "finished":
+        return _closed(attempt)
+    rows = flow.summary(attempt, current_app.config["QUIZ_PAGE_SIZE"],
+                        lambda seqs: drafts.current(session, attempt.id, seqs))
+    return _no_store(render_template(
+        "quizzes/attempt_summary.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
+        counts=flow.counts(rows), form=AttemptForm(), seconds_left=_seconds_left(attempt)))
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):  # type: ignore[no-untyped-def]
+    """The summary's button: grade and finish (a second submit changes nothing)."""
+    attempt = _attempt_or_404(attempt_id)
+    if not AttemptForm().validate_on_submit():
+        abort(400)
+    service.submit_attempt(attempt)
+    drafts.forget(session, attempt_id)
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id))
 
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
@@ -117,9 +219,14 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
 def autosave(attempt_id: int):  # type: ignore[no-untyped-def]
     """JavaScript's path: one question at a time; answers JSON."""
     attempt = _attempt_or_404(attempt_id)
-    slots = shown_slots(request.form, len(attempt.layout))
+    answers = slot_answers(request.form, shown_slots(request.form, len(attempt.layout)))
+    errors = flow.answer_errors(attempt, answers) if attempt.state == "in_progress" else {}
+    if errors:  # kept for a reload and the summary; nothing is saved
+        drafts.remember(session, attempt.id, answers, errors)
+        return jsonify(error="AnswerError", message=str(next(iter(errors.values())))), 400
     try:
-        seqs = service.save_answers(attempt, slot_answers(request.form, slots))
+        seqs = service.save_answers(attempt, answers)
+        drafts.forget(session, attempt.id, answers)
     except (service.AttemptError, AnswerError) as error:
         db.session.rollback()
         code = getattr(error, "status", 400)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
+
 if TYPE_CHECKING:  # forms.py imports this module; the editor forms need wtforms
     from quizzes.types.forms import QuestionDataForm
 
@@ -27,6 +29,9 @@ TAG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 INDEX_RE = re.compile(r"[0-9]{1,6}")
 # A guard against oversized posts; no legitimate short answer is this long.
 MAX_TEXT_ANSWER = 2_000
+# A stored answer of the wrong shape (damaged data, never the learner's typing).
+# Answer errors are lazy strings: the learner reads them in their own language.
+SAVED_ANSWER_UNFIT = _l("The saved answer does not fit this question. Answer it again.")
 
 
 @dataclass(frozen=True)
@@ -314,15 +319,16 @@ def check_raw_keys(raw: Mapping[str, Sequence[str]], allowed: Iterable[str]) -> 
     allowed = set(allowed)
     for key in raw:
         if key not in allowed:
-            raise AnswerError(f"unexpected field {key!r}")
+            raise AnswerError(_l("The form sent an unexpected field “%(field)s”. "
+                                 "Reload the page.", field=key[:20]))
 
 
 def values_of(raw: Mapping[str, Sequence[str]], key: str) -> list[str]:
     values = raw.get(key, [])
-    if isinstance(values, str) or not isinstance(values, Sequence):
-        raise AnswerError(f"field {key!r} must be a list of strings")
-    if not all(isinstance(v, str) for v in values):
-        raise AnswerError(f"field {key!r} must be a list of strings")
+    if (isinstance(values, str) or not isinstance(values, Sequence)
+            or not all(isinstance(v, str) for v in values)):
+        raise AnswerError(_l("The form sent field “%(field)s” in a shape this question "
+                             "cannot read.", field=key[:20]))
     return list(values)
 
 
@@ -330,24 +336,25 @@ def single_value(raw: Mapping[str, Sequence[str]], key: str = "") -> str | None:
     """The one submitted value of a field, stripped; None when blank or absent."""
     values = values_of(raw, key)
     if len(values) > 1:
-        raise AnswerError(f"field {key!r} takes one value, got {len(values)}")
+        raise AnswerError(_l("Give one answer here, not %(count)s.", count=len(values)))
     value = values[0].strip() if values else ""
     return value or None
 
 
 def parse_index(value: str, count: int) -> int:
     if not INDEX_RE.fullmatch(value):
-        raise AnswerError(f"{value[:20]!r} is not an option number")
+        raise AnswerError(_l("“%(value)s” is not one of the choices. Reload the page.",
+                             value=value[:20]))
     index = int(value)
     if index >= count:
-        raise AnswerError(f"option {index} does not exist")
+        raise AnswerError(_l("Choice %(index)s does not exist. Reload the page.", index=index))
     return index
 
 
 def text_answer(raw: Mapping[str, Sequence[str]], key: str, limit: int) -> str | None:
     value = single_value(raw, key)
     if value is not None and len(value) > limit:
-        raise AnswerError(f"answer is longer than {limit} characters")
+        raise AnswerError(_l("The answer is longer than %(limit)s characters.", limit=limit))
     return value
 
 

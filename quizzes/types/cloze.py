@@ -21,6 +21,7 @@ from wtforms import FieldList, FormField, SelectChoice, SelectField, TextAreaFie
 from quizzes.types.base import (
     AUTHORED_INDEXES,
     MAX_TEXT_ANSWER,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -95,10 +96,10 @@ def check_markers(text: str, gap_count: int) -> None:
 def grade_gap(gap: Mapping[str, Any], value: Any) -> Grade:
     if gap["kind"] == "choice":
         if isinstance(value, str):
-            raise AnswerError(f"{value!r} is not an option index")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         return grade_choice(gap["options"], value)
     if value is not None and not isinstance(value, str):
-        raise AnswerError(f"{value!r} is not text")
+        raise AnswerError(SAVED_ANSWER_UNFIT)
     return grade_text(gap["answers"], value)
 
 
@@ -363,7 +364,7 @@ class Cloze(QuestionType):
         if answer is None:
             return Grade(0.0)
         if not isinstance(answer, list) or len(answer) != len(gaps):
-            raise AnswerError(f"{answer!r} is not one entry per gap")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         grades = [grade_gap(g, a) for g, a in zip(gaps, answer, strict=True)]
         return Grade(
             sum(g.fraction for g in grades) / len(grades),

@@ -20,6 +20,7 @@ from wtforms import StringField, TextAreaField
 
 from quizzes.types.base import (
     AUTHORED_INDEXES,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -165,9 +166,9 @@ class Matching(QuestionType):
             return Grade(0.0)
         pairs, texts = data["pairs"], rights(data)
         if not isinstance(answer, list) or len(answer) != len(pairs):
-            raise AnswerError(f"{answer!r} is not one choice per left item")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         if not all(a is None or is_index(a, len(texts)) for a in answer):
-            raise AnswerError(f"{answer!r} holds an unknown choice")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         # Pair feedback and misconceptions explain a wrong pairing, so they are
         # reported only for lefts that were answered and answered wrongly.
         answered = [(p, texts[a]) for p, a in zip(pairs, answer, strict=True) if a is not None]

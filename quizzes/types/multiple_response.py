@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from quizzes.types.base import (
     AUTHORED_INDEXES,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -99,7 +100,7 @@ class MultipleResponse(QuestionType):
             return Grade(0.0)
         options = data["options"]
         if not isinstance(answer, list) or not all(is_index(a, len(options)) for a in answer):
-            raise AnswerError(f"{answer!r} is not a list of option indexes")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         chosen = [options[i] for i in sorted(set(answer))]
         score = sum(o["weight"] for o in chosen) / positive_total(options)
         return Grade(

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from quizzes.types.base import (
     AUTHORED_INDEXES,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -53,10 +54,11 @@ RELATIVE_SLACK = 1e-9
 def parse_number(text: str) -> float:
     text = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
     if not NUMBER_RE.fullmatch(text):
-        raise AnswerError(f"{text[:20]!r} is not a number")
+        raise AnswerError(_l("“%(value)s” is not a number. Write digits, for example 12.5.",
+                             value=text[:20]))
     value = float(text)
     if not math.isfinite(value):
-        raise AnswerError(f"{text[:20]!r} is too large")
+        raise AnswerError(_l("“%(value)s” is too large.", value=text[:20]))
     return value
 
 
@@ -184,7 +186,7 @@ class Numerical(QuestionType):
         if answer is None:
             return Grade(0.0)
         if isinstance(answer, bool) or not isinstance(answer, int | float):
-            raise AnswerError(f"{answer!r} is not a number")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         best = None
         for entry in data["answers"]:
             if matches(entry, answer) and (best is None or entry["weight"] > best["weight"]):

@@ -16,6 +16,7 @@ from wtforms import SelectChoice, SelectField, TextAreaField
 
 from quizzes.types.base import (
     AUTHORED_INDEXES,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -122,11 +123,11 @@ class Ordering(QuestionType):
         if all(p is None for p in positions):
             return None
         if any(p is None for p in positions):
-            raise AnswerError("every item needs a position")
+            raise AnswerError(_l("Give every item a position."))
         # Positions are shown 1..n; parse_index checks 0..n, so shift first.
         places = [parse_index(p, count + 1) - 1 for p in positions if p is not None]
         if min(places) < 0 or len(set(places)) != count:
-            raise AnswerError("every item needs a different position")
+            raise AnswerError(_l("Give every item a different position."))
         answer = [0] * count
         for item, place in enumerate(places):
             answer[place] = item
@@ -142,7 +143,7 @@ class Ordering(QuestionType):
             return Grade(0.0)
         count = len(data["items"])
         if not is_permutation(answer, count):
-            raise AnswerError(f"{answer!r} is not an order of {count} items")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         score = longest_run_score if data["scoring"] == "longest_run" else position_score
         return Grade(score(answer))
 

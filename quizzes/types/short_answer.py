@@ -12,6 +12,7 @@ from wtforms import StringField
 from quizzes.types.base import (
     AUTHORED_INDEXES,
     MAX_TEXT_ANSWER,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -128,7 +129,7 @@ def grade_text(answers: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
     if answer is None:
         return Grade(0.0)
     if not isinstance(answer, str):
-        raise AnswerError(f"{answer!r} is not text")
+        raise AnswerError(SAVED_ANSWER_UNFIT)
     return weighted_grade(best_match(answers, answer))
 
 

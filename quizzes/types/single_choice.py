@@ -12,6 +12,7 @@ from wtforms import StringField
 
 from quizzes.types.base import (
     AUTHORED_INDEXES,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -95,7 +96,7 @@ def grade_choice(options: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
     if answer is None:
         return Grade(0.0)
     if not is_index(answer, len(options)):
-        raise AnswerError(f"{answer!r} is not an option index")
+        raise AnswerError(SAVED_ANSWER_UNFIT)
     chosen = options[answer]
     tags = tags_if_wrong(chosen, not chosen["correct"])
     return Grade(1.0 if chosen["correct"] else 0.0, chosen["feedback"], tags)

@@ -11,6 +11,7 @@ from wtforms import RadioField, SelectChoice, TextAreaField
 
 from quizzes.types.base import (
     AUTHORED_INDEXES,
+    SAVED_ANSWER_UNFIT,
     AnswerError,
     Grade,
     OptionTokens,
@@ -100,14 +101,15 @@ class TrueFalse(QuestionType):
         if value is None:
             return None
         if value.lower() not in CHOICES:
-            raise AnswerError(f"{value[:20]!r} is neither true nor false")
+            raise AnswerError(_l("“%(value)s” is neither true nor false. Reload the page.",
+                                 value=value[:20]))
         return CHOICES[value.lower()]
 
     def grade(self, data: Mapping[str, Any], answer: Any) -> Grade:
         if answer is None:
             return Grade(0.0)
         if not isinstance(answer, bool):
-            raise AnswerError(f"{answer!r} is neither true nor false")
+            raise AnswerError(SAVED_ANSWER_UNFIT)
         right = answer is data["answer"]
         # feedback_true is what a learner who chose "true" reads, right or wrong.
         feedback = data["feedback_true"] if answer else data["feedback_false"]

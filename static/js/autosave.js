@@ -20,6 +20,7 @@
   }
 
   function save(section) {
+    if (form.hasAttribute("data-locked")) { return; }
     var slot = section.getAttribute("data-slot");
     var status = section.querySelector(".save-status");
     status.textContent = form.dataset.saving;
@@ -33,6 +34,8 @@
         section.querySelector("[name='seq-" + slot + "']").value = result.body.saved[slot];
         status.textContent = form.dataset.saved;
         status.classList.remove("error");
+        var refused = section.querySelector(".question-error");  // the server's, now fixed
+        if (refused) { refused.remove(); }
       } else {
         status.textContent = result.body.message || form.dataset.failed;
         status.classList.add("error");
@@ -44,6 +47,9 @@
   }
 
   function schedule(event) {
+    // a page locked at its deadline posts nothing more: its disabled inputs would
+    // otherwise be sent as blank answers
+    if (form.hasAttribute("data-locked")) { return; }
     var section = event.target.closest("section.question");
     if (!section) { return; }
     var slot = section.getAttribute("data-slot");

@@ -48,7 +48,8 @@ def test_quiz_answers_autosave_survive_a_reload_and_submit_shows_review(make, li
     page.wait_for_selector("#question-1 .save-status:has-text('Saved')")
     page.reload()
     assert first.is_checked() and second.is_checked()
-    page.click("button:has-text('Submit all answers')")
+    page.click("button:has-text('Review and submit')")  # with JavaScript: the confirm step
+    page.click("dialog.submit-confirm button:has-text('Submit now')")
     page.wait_for_url("**/review")
     assert "100%" in page.inner_text(".score")
     assert "Passed" in page.inner_text("main")
@@ -71,7 +72,8 @@ def test_question_pages_fit_a_phone_screen(make, browser, live_server):
     page.click("form[action$='/start'] button")
     page.wait_for_url("**/attempts/*")
     widths = {"attempt": page.evaluate("document.documentElement.scrollWidth")}
-    page.click("button[value=submit]")
+    page.click("button[data-confirm-submit]")
+    page.click("dialog.submit-confirm button[value=submit]")
     page.wait_for_url("**/review")
     widths["review"] = page.evaluate("document.documentElement.scrollWidth")
     page.goto(f"{live_server}/quizzes/q")  # with its table of attempts
