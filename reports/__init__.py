@@ -7,7 +7,10 @@ def init_app(app: Flask) -> None:
     """Register the blueprint, the `reports` and `reminders` commands, and the listeners
     that keep the rollups in the same transaction as the events."""
     from courses.signals import course_completed
-    from reports import models  # noqa: F401  (tables must be known before queries)
+    from reports import (
+        export_routes,  # noqa: F401  (adds the export routes to bp)
+        models,  # noqa: F401  (tables must be known before queries)
+    )
     from reports.certificates import on_course_completed
     from reports.cli import cli, reminders_cli
     from reports.listeners import register

@@ -56,3 +56,12 @@ class VerifyForm(FlaskForm):
 
     code = StringField(_l("Certificate code"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Verify"))
+
+
+class ExportForm(FlaskForm):
+    """Ask for the raw enrollment list (the filters ride in the address): a POST, since it
+    is audited and may start a background job."""
+
+    fmt = SelectField(_l("Format"), choices=[SelectChoice("csv", "CSV"),
+                                             SelectChoice("xlsx", "Excel (XLSX)")],
+                      validators=[DataRequired()])
