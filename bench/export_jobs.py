@@ -72,18 +72,14 @@ def count_company() -> None:
 
 
 def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def]
-    """The largest top-level department whose list streams (at most `limit` rows)."""
+    """The largest department (with its subtree) whose list streams (at most `limit` rows)."""
     tree = service.department_tree()
     sizes = dict(db.session.execute(
         select(User.department_id, func.count(Enrollment.id))
         .join(Enrollment, Enrollment.user_id == User.id).group_by(User.department_id)).all())
-    candidates = []
-    for root in tree.roots:
-        for child in [root, *[d for d in tree.subtree(root) if tree.nodes[d].parent_id == root]]:
-            total = sum(sizes.get(d, 0) for d in tree.subtree(child))
-            if total <= limit:
-                candidates.append((total, child))
-    total, department = max(candidates)
+    candidates = [(sum(sizes.get(d, 0) for d in tree.subtree(node)), node)
+                  for node in tree.nodes]
+    total, department = max(c for c in candidates if c[0] <= limit)
     db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:

@@ -86,7 +86,15 @@ def record_export(user: User, kind: str, fmt: str, filters: Filters, rows: int,
 
 def request_export(user: User, fmt: str, filters: Filters, rows_expected: int,
                    locale: str) -> ExportJob:
-    """Queue the raw enrollment list for a worker; audited; the runner is told after commit."""
+    """Queue the raw enrollment list for a worker; audited; the runner is told after commit.
+
+    The same list asked for again while it is being written is the same job (a second
+    click must not start a second worker on millions of rows)."""
+    same = db.session.scalar(select(ExportJob).where(
+        ExportJob.requester_id == user.id, ExportJob.fmt == fmt,
+        ExportJob.state.in_(ACTIVE)).order_by(ExportJob.id.desc()).limit(1))
+    if same is not None and same.filters == filters_json(filters):
+        return same
     now = utcnow()
     job = ExportJob(requester_id=user.id, kind="enrollments", fmt=fmt,
                     filters=filters_json(filters), locale=locale, state="queued",

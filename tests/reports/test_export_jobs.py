@@ -272,3 +272,13 @@ def test_with_redis_configured_an_rq_worker_writes_the_job(app_factory, company,
     assert status(hr, job_id)["state"] == "done"
     sheets = read_xlsx(hr.get(f"/reports/exports/{job_id}/download").data)
     assert len(sheets["Enrollments"]) == 9
+
+
+def test_asking_again_while_it_is_written_gives_the_same_job(jobs_app, company):
+    hr = client_for(jobs_app, "hr@example.com")
+    first = ask(hr)
+    assert ask(hr) == first
+    assert ask(hr, "xlsx") != first
+    assert ask(hr, query=f"?as_of={company.day(-22).isoformat()}") != first
+    run(jobs_app, first)
+    assert ask(hr) != first  # once done, asking again writes a fresh file
