@@ -83,7 +83,7 @@ def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def
     db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(hr_user().id)
+        session["_user_id"] = hr_user().get_id()
         session["_fresh"] = True
     started = time.perf_counter()
     asked = client.post(f"/reports/export/enrollments?department={department}",
@@ -154,7 +154,7 @@ def main() -> None:
         hr_user()
         count_company()
         stream_a_department(app, app.config["EXPORT_STREAM_MAX_ROWS"])
-        for fmt in args.formats.split(","):
+        for fmt in [f for f in args.formats.split(",") if f]:
             run_job(app, fmt, args.database)
 
 
