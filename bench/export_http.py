@@ -90,9 +90,9 @@ def main() -> None:
     try:
         for _ in range(120):
             try:
-                requests.get(f"{base}/healthz", timeout=2)
+                requests.get(f"{base}/healthz", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still booting
                 time.sleep(0.5)
         web = requests.Session()
         token = csrf(web.get(f"{base}/login").text)
