@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -40,15 +41,20 @@ from extensions import (
     login_manager,
     migrate,
 )
-from settings import load_settings
+from settings import load_settings, sweep_scratch
 
 FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # RELAY_INSTANCE_PATH (absolute) moves the instance folder; a job's worker process
+    # is given its parent's this way
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("RELAY_INSTANCE_PATH") or None)
     app.url_map.converters["int"] = IdConverter  # before any route is added
     load_settings(app, config)
+    # temporary files left by a process that died (reports/jobs.py sweeps them too)
+    sweep_scratch(app.instance_path, app.config["SCRATCH_MAX_AGE_HOURS"])
     _bind_extensions(app)
     for package in FEATURE_PACKAGES:
         package.init_app(app)

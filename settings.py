@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +37,8 @@ ENV_KEYS = (
     "XAPI_ACTOR",
     "XAPI_ACCOUNT_HOMEPAGE",
     "API_RATE_LIMIT",
+    "EXPORT_RUNNER",
+    "EXPORT_REDIS_URL",
 )
 
 
@@ -65,6 +72,14 @@ class Defaults:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     XAPI_ACTIVITY_BASE = "https://relay.example.com/xapi"
+    # Exports (reports/jobs.py): a raw list longer than this becomes a background job
+    EXPORT_STREAM_MAX_ROWS = 20_000
+    EXPORT_KEEP_HOURS = 24  # a finished export file is deleted after this
+    EXPORT_RUNNER = "process"  # process (a `flask reports work` child per job) | rq | none
+    EXPORT_REDIS_URL: str | None = None  # for EXPORT_RUNNER=rq
+    XLSX_SHEET_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
+    SCRATCH_MAX_AGE_HOURS = 12  # a scratch folder older than this is swept even if its
+    # process looks alive (a reused pid, another machine's folder)
 
 
 def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -109,3 +124,76 @@ def _instance_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+# --- scratch files: temporary files with personal data stay in the instance folder --------
+
+SCRATCH = "scratch"
+
+
+def private_folder(instance_path: str | Path, name: str) -> Path:
+    """instance/<name>, created owner-only (0700) and kept so."""
+    folder = Path(instance_path) / name
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+@contextmanager
+def scratch_dir(instance_path: str | Path, purpose: str) -> Iterator[Path]:
+    """A fresh owner-only folder under instance/scratch, removed when the block ends.
+
+    Its name carries this machine and process (purpose.host.pid.token), so
+    sweep_scratch can tell a folder whose process died (a SIGKILL, gunicorn's
+    timeout) from one still being written. Files made in it (tempfile, or
+    XlsxWriter's tmpdir) are 0600.
+    """
+    name = f"{purpose}.{socket.gethostname()}.{os.getpid()}.{secrets.token_hex(4)}"
+    folder = private_folder(instance_path, SCRATCH) / name
+    folder.mkdir(mode=0o700)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_scratch(instance_path: str | Path, max_age_hours: float) -> list[str]:
+    """Remove scratch folders left by a process that died, or older than max_age_hours.
+
+    Returns the names removed. Safe to run at any time from any process: a living
+    process's folder on this machine is kept until it is that old.
+    """
+    root = Path(instance_path) / SCRATCH
+    if not root.is_dir():
+        return []
+    removed, host, oldest = [], socket.gethostname(), time.time() - max_age_hours * 3600
+    for entry in root.iterdir():
+        parts = entry.name.split(".")
+        try:
+            here = len(parts) >= 4 and ".".join(parts[1:-2]) == host
+            owner = int(parts[-2]) if here else None
+            stale = entry.lstat().st_mtime < oldest or (
+                owner is not None and not _process_alive(owner))
+        except (ValueError, FileNotFoundError):
+            stale = False
+        if stale or len(parts) < 4:  # not one of ours: nothing else belongs here
+            _remove(entry)
+            removed.append(entry.name)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        entry.unlink(missing_ok=True)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import secrets
-import tempfile
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from flask import current_app
 
 from audit.service import record
 from courses.content import ContentError, ImportReport, apply_content, load_content
@@ -23,6 +23,7 @@ from courses.models import Course
 from extensions import db
 from quizzes.bank import quiz_question_dicts
 from quizzes.models import Quiz
+from settings import scratch_dir
 
 MAX_FILES = 500
 MAX_UNPACKED = 20 * 1024 * 1024
@@ -106,8 +107,8 @@ def _unpack(data: bytes, target: Path) -> None:
 
 def import_package(data: bytes, actor_id: int | None, dry_run: bool) -> ImportReport:
     """Validate the whole package; apply it, or with dry_run report and roll back."""
-    with tempfile.TemporaryDirectory(prefix="relay-package-") as folder:
-        root = Path(folder)
+    # in the instance's private scratch folder, swept if this process dies (#24)
+    with scratch_dir(current_app.instance_path, "package") as root:
         _unpack(data, root)
         sources = load_content(root)
     try:

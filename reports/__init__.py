@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     that keep the rollups in the same transaction as the events."""
     from courses.signals import course_completed
     from reports import (
+        export_routes,  # noqa: F401  (adds the export routes to bp)
         models,  # noqa: F401  (tables must be known before queries)
         reminder_routes,  # noqa: F401  (adds the reminder pages to the blueprint)
     )

@@ -1,4 +1,4 @@
-"""`flask reports rebuild|check|export` and `flask reminders send`."""
+"""`flask reports rebuild|check|export|work|sweep` and `flask reminders send`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from flask_babel import force_locale
 
 from courses.service import today
 from extensions import reading_only
-from reports import exports, maintenance, reminders, service
+from reports import exports, jobs, maintenance, reminders, service
+from settings import scratch_dir
 
 cli = AppGroup("reports", help="HR report rollups and exports.")
 reminders_cli = AppGroup("reminders", help="Onboarding reminders by email.")
@@ -68,20 +69,32 @@ def export_command(output: str, fmt: str, as_of: datetime | None) -> None:
 
 def export_enrollments(output: str, fmt: str, rows: Iterator[list[Any]]) -> int:
     if fmt == "xlsx":
-        count = exports.write_xlsx(exports.enrollment_header(), rows, output, "Enrollments")
-    else:
-        count = 0
+        # XlsxWriter's row files (names, emails) go to a private scratch folder
+        with scratch_dir(current_app.instance_path, "cli-export") as scratch:
+            return exports.write_xlsx(exports.enrollment_header(), rows, output,
+                                      exports.sheet_title(), tmpdir=scratch,
+                                      widths=exports.ENROLLMENT_WIDTHS,
+                                      sheet_rows=current_app.config["XLSX_SHEET_ROWS"])
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        return exports.write_csv(exports.enrollment_header(), rows, handle)
 
-        def counted():  # type: ignore[no-untyped-def]
-            nonlocal count
-            for row in rows:
-                count += 1
-                yield row
 
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            for chunk in exports.csv_chunks(exports.enrollment_header(), counted()):
-                handle.write(chunk)
-    return count
+@cli.command("work")
+@click.option("--job", "job_id", type=int, help="Run this queued job only.")
+def work_command(job_id: int | None) -> None:
+    """Write queued export jobs (the web starts one of these per job by default)."""
+    if job_id is not None:
+        job = jobs.run_job(job_id)
+        click.echo(f"job {job_id}: {job.state if job else 'not queued'}")
+        return
+    click.echo(f"{jobs.run_queued()} job(s) run")
+
+
+@cli.command("sweep")
+def sweep_command() -> None:
+    """Delete expired export files and temporary files of processes that died (hourly)."""
+    counts = jobs.sweep()
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
 
 
 @reminders_cli.command("send")

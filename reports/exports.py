@@ -2,7 +2,9 @@
 
 The raw list never sits in memory: rows come from a server-side cursor
 (PostgreSQL) or SQLite's stepping cursor in batches, CSV text leaves in chunks,
-and XlsxWriter in constant_memory mode writes each row to disk as it goes.
+and XlsxWriter in constant_memory mode writes each row to disk as it goes (in a
+scratch folder of the instance, never the system temp). A big raw list is written
+by a background job (reports/jobs.py); these functions only write.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from accounts.models import Department, User
@@ -56,28 +59,51 @@ def enrollment_header() -> list[str]:
             _("Department at completion"), _("Status"), _("Days overdue")]
 
 
-def enrollment_rows(scope: Scope, tree: Tree, filters: Filters) -> Iterator[list[Any]]:
-    """The raw enrollment list in the viewer's scope, one row at a time."""
+def sheet_title() -> str:
+    return _("Enrollments")
+
+
+# Column widths in characters for XLSX (the data is never held, so not measured).
+DASHBOARD_WIDTHS = [14, 24, 6, 9, 9, 10, 11, 11, 9, 12, 14, 16]
+ENROLLMENT_WIDTHS = [11, 30, 18, 7, 14, 20, 12, 16, 28, 11, 12, 12, 12, 12, 14, 12, 10]
+
+
+def _enrollment_query(scope: Scope, tree: Tree, filters: Filters, *columns: Any) -> Select:
     current, stamped = aliased(Department), aliased(Department)
     query = (
-        select(Enrollment.id, User.email, User.name, User.active, current.code, current.name,
+        select(*columns or (
+               Enrollment.id, User.email, User.name, User.active, current.code, current.name,
                User.hire_date, Course.slug, Course.title, Enrollment.source,
                Enrollment.enrolled_at, Enrollment.due_date, Enrollment.started_at,
-               Enrollment.completed_at, stamped.code)
+               Enrollment.completed_at, stamped.code))
+        .select_from(Enrollment)
         .join(User, User.id == Enrollment.user_id)
-        .join(Course, Course.id == Enrollment.course_id)
-        .outerjoin(current, current.id == User.department_id)
-        .outerjoin(stamped, stamped.id == Enrollment.completed_department_id)
         .where(Enrollment.enrolled_at < end_of(filters.as_of))
-        .order_by(Enrollment.id)
     )
+    if columns:  # a count needs only the joins that filter
+        query = query.join(Course, Course.id == Enrollment.course_id)
+    else:
+        query = (query.join(Course, Course.id == Enrollment.course_id)
+                 .outerjoin(current, current.id == User.department_id)
+                 .outerjoin(stamped, stamped.id == Enrollment.completed_department_id)
+                 .order_by(Enrollment.id))
     if filters.department_id is not None:
         query = query.where(User.department_id.in_(tree.subtree(filters.department_id)))
     elif not scope.everything:
         query = query.where(User.department_id.in_(sorted(scope.allowed)))
-    query = query.where(*filters.conditions())
+    return query.where(*filters.conditions())
+
+
+def count_enrollments(scope: Scope, tree: Tree, filters: Filters) -> int:
+    """How many rows enrollment_rows will yield (in the same snapshot, the same number)."""
+    return db.session.scalar(_enrollment_query(scope, tree, filters, func.count())) or 0
+
+
+def enrollment_rows(scope: Scope, tree: Tree, filters: Filters) -> Iterator[list[Any]]:
+    """The raw enrollment list in the viewer's scope, one row at a time."""
     labels = {"not_started": _("not started"), "in_progress": _("in progress"),
               "completed": _("completed")}
+    query = _enrollment_query(scope, tree, filters)
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for row in result:
         state, late = status_on(row[12], row[13], row[11], filters.as_of)
@@ -98,43 +124,91 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def end_line(count: int) -> str:
+    """The CSV's last line: a file without it was cut short (a dropped connection)."""
+    return _("End of export: %(rows)s rows", rows=count)
+
+
 def csv_chunks(header: list[str], rows: Iterable[list[Any]], rows_per_chunk: int = 500
                ) -> Iterator[str]:
-    """CSV text in chunks, with a BOM so spreadsheet programs read UTF-8 (Chinese names)."""
+    """CSV text in chunks, with a BOM so spreadsheet programs read UTF-8 (Chinese names),
+    and a last line that states the row count.
+
+    An error while reading rows propagates: a streamed response then ends without
+    its terminating chunk, which browsers report as a failed download.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(header)
-    pending = 0
+    pending = count = 0
     for row in rows:
         writer.writerow([_cell(v) for v in row])
         pending += 1
+        count += 1
         if pending >= rows_per_chunk:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
             pending = 0
+    writer.writerow([end_line(count)])
     yield buffer.getvalue()
 
 
+def write_csv(header: list[str], rows: Iterable[list[Any]], target: IO[str]) -> int:
+    """Write the CSV (end line included) to an open text file; the number of rows."""
+    count = 0
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    for chunk in csv_chunks(header, counted()):
+        target.write(chunk)
+    return count
+
+
 def write_xlsx(header: list[str], rows: Iterable[list[Any]], target: IO[bytes] | str,
-               sheet_name: str) -> int:
-    """Write rows to an .xlsx in constant memory, a new sheet every 1,048,575 rows."""
+               sheet_name: str, *, tmpdir: str | Path, widths: list[int] | None = None,
+               sheet_rows: int = XLSX_ROWS) -> int:
+    """Write rows to an .xlsx in constant memory, a new sheet every sheet_rows - 1 rows.
+
+    Each sheet has the header frozen, an autofilter over its rows, column widths,
+    and dates as dates (yyyy-mm-dd). XlsxWriter keeps each sheet's rows in a temporary
+    file until close: in `tmpdir`, which must be a private scratch folder (these rows
+    hold names and emails).
+    """
     workbook = xlsxwriter.Workbook(target, {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
-    bold = workbook.add_format({"bold": True})
-    count, sheet, line = 0, None, XLSX_ROWS
+        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
+        "tmpdir": str(tmpdir)})
+    bold = workbook.add_format({"bold": True, "bottom": 1})
+    sheets: list[Any] = []
+    count = 0
+
+    def new_sheet() -> Any:
+        name = sheet_name if not sheets else f"{sheet_name} {len(sheets) + 1}"
+        sheet = workbook.add_worksheet(name[:31])
+        for column, width in enumerate(widths or []):
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, header, bold)
+        sheets.append(sheet)
+        return sheet
+
+    def close_sheet(sheet: Any, last_line: int) -> None:
+        sheet.autofilter(0, 0, last_line, len(header) - 1)
+
+    sheet, line = new_sheet(), 1
     for row in rows:
-        if line >= XLSX_ROWS:
-            sheet = workbook.add_worksheet(sheet_name if sheet is None
-                                           else f"{sheet_name} {count // (XLSX_ROWS - 1) + 1}")
-            sheet.write_row(0, 0, header, bold)
-            line = 1
+        if line >= sheet_rows:
+            close_sheet(sheet, line - 1)
+            sheet, line = new_sheet(), 1
         sheet.write_row(line, 0, [int(v) if isinstance(v, bool) else v for v in row])
         line += 1
         count += 1
-    if sheet is None:
-        workbook.add_worksheet(sheet_name).write_row(0, 0, header, bold)
+    close_sheet(sheet, line - 1)
     workbook.close()
     return count

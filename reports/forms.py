@@ -72,3 +72,12 @@ class ReminderForm(FlaskForm):
     within_days = IntegerField(_l("Also remind those due within (days)"), default=3,
                                validators=[Optional(), NumberRange(min=0, max=365)])
     submit = SubmitField(_l("Send these reminders"))
+
+
+class ExportForm(FlaskForm):
+    """Ask for the raw enrollment list (the filters ride in the address): a POST, since it
+    is audited and may start a background job."""
+
+    fmt = SelectField(_l("Format"), choices=[SelectChoice("csv", "CSV"),
+                                             SelectChoice("xlsx", "Excel (XLSX)")],
+                      validators=[DataRequired()])

@@ -9,8 +9,11 @@ one table holds them all and a unique key never meets NULL.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -118,3 +121,38 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(DateTime)
 
     enrollment: Mapped[Enrollment] = relationship()  # noqa: F821  (courses.models)
+
+
+class ExportJob(db.Model):
+    """A raw-list export written by a worker process, not a web request.
+
+    The row is the source of truth whichever runner runs it (a `flask reports work`
+    child per job, or RQ): queued -> running (rows_written of rows_expected, a
+    heartbeat) -> done (the file kept until expires_at) or failed; expired once
+    the file is deleted. Only the requester and admins see the row and the file.
+    """
+
+    __tablename__ = "report_export_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                              index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # enrollments
+    fmt: Mapped[str] = mapped_column(String(8))  # csv | xlsx
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    locale: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    rows_expected: Mapped[int | None] = mapped_column(Integer)
+    rows_written: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    download_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str | None] = mapped_column(String(200))  # under instance/exports
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host.pid while running
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    requester: Mapped[User] = relationship()  # noqa: F821  (accounts.models)

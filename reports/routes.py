@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
 from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     redirect,
     render_template,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,14 +25,13 @@ from courses.service import today
 from extensions import db, limiter, page_arg, read_only
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
-from reports import certificates, exports, learners, mastery, reminders, service
-from reports.forms import FilterForm, LearnerFilterForm, VerifyForm
+from reports import certificates, learners, mastery, reminders, service
+from reports.forms import ExportForm, FilterForm, LearnerFilterForm, VerifyForm
 from reports.service import Filters, ReportAccessError, Scope, Tree
 
 bp = Blueprint("reports", __name__)
 OUTBOX_PAGE = 50
 ANSWERS_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # The query arguments report pages understand; links carry these and drop the rest
@@ -140,42 +135,7 @@ def dashboard():  # type: ignore[no-untyped-def]
         return ",".join(str(i) for i in sorted(opened ^ {department_id}))
 
     return render_template("reports/dashboard.html", board=board, form=form, scope=scope,
-                           toggle=toggle)
-
-
-@bp.get("/reports/export/dashboard.<fmt>")
-@read_only
-@login_required
-def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
-    scope, tree = _scope()
-    _form, filters = _filters(FilterForm, scope, tree)
-    board = service.dashboard(scope, filters, set(tree.nodes), tree)
-    return _export(fmt, "relay-dashboard", exports.dashboard_header(),
-                   exports.dashboard_rows(board), _("Dashboard"))
-
-
-@bp.get("/reports/export/enrollments.<fmt>")
-@read_only
-@login_required
-def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
-    scope, tree = _scope()
-    _form, filters = _filters(FilterForm, scope, tree)
-    return _export(fmt, "relay-enrollments", exports.enrollment_header(),
-                   exports.enrollment_rows(scope, tree, filters), _("Enrollments"))
-
-
-def _export(fmt: str, stem: str, header: list[str], rows: Any, sheet: str):  # type: ignore[no-untyped-def]
-    name = f"{stem}-{today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return Response(stream_with_context(exports.csv_chunks(header, rows)),
-                        mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    if fmt == "xlsx":
-        target = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)
-        exports.write_xlsx(header, rows, target, sheet)
-        target.seek(0)
-        return send_file(target, mimetype=XLSX, as_attachment=True, download_name=name)
-    abort(404)
+                           toggle=toggle, export_form=ExportForm())
 
 
 @bp.get("/reports/departments/<int:department_id>")

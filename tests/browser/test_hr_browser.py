@@ -38,10 +38,11 @@ def test_hr_follows_a_department_down_to_a_learner_and_exports(app, live_server,
 
     page.goto(f"{live_server}/reports")
     with page.expect_download() as download:
-        page.get_by_role("link", name="CSV").last.click()  # the raw enrollment list
+        page.get_by_role("button", name="CSV").click()  # the raw enrollment list (a POST)
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) > 100 and "@example.com" in rows[1][1]
+    assert rows[-1] == [f"导出结束：共 {len(rows) - 2} 行"]  # a whole file states its count
     context.close()
 
 

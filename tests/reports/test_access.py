@@ -20,6 +20,7 @@ def test_learners_and_trainers_get_403_and_anonymous_goes_to_login(app, staff):
     assert trainer.get("/reports").status_code == 403
     assert trainer.get(f"/reports/learners/{staff.people['ann'].id}").status_code == 403
     assert trainer.get("/reports/export/enrollments.csv").status_code == 403
+    assert trainer.post("/reports/export/enrollments", data={"fmt": "csv"}).status_code == 403
     anonymous = app.test_client().get("/reports")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
@@ -59,7 +60,8 @@ def test_head_sees_only_their_subtree(app, staff):
     assert head.get(f"/reports/learners/{staff.people['cat'].id}").status_code == 403
     assert head.get(f"/reports/learners/{staff.people['bob'].id}").status_code == 200
     assert head.get(f"/reports/departments/{staff.depts['east'].id}").status_code == 200
-    csv_text = head.get("/reports/export/enrollments.csv").get_data(as_text=True)
+    asked = head.post("/reports/export/enrollments", data={"fmt": "csv"})
+    csv_text = head.get(asked.headers["Location"]).get_data(as_text=True)
     emails = set(re.findall(r"(\w+)@example.com", csv_text))
     assert emails == {"ann", "bob"}  # eve moved to finance, out of the head's view
 

@@ -36,7 +36,8 @@ def test_export_command_writes_the_raw_list(company, runner, tmp_path):
     assert "8 enrollment(s) written" in result.output
     with open(target, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert len(rows) == 9 and rows[0][1] == "Email"
+    assert len(rows) == 10 and rows[0][1] == "Email"
+    assert rows[-1] == ["End of export: 8 rows"]
     earlier = tmp_path / "earlier.xlsx"
     result = runner.invoke(args=["reports", "export", str(earlier), "--format", "xlsx",
                                  "--as-of", company.day(-22).isoformat()])
