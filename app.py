@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,10 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     has_request_context,
+    jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,6 +24,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from werkzeug.exceptions import MethodNotAllowed
 
 import accounts
 import api
@@ -29,6 +37,8 @@ import courses
 import demo
 import quizzes
 import reports
+from api.http import PREFIX as API_PREFIX
+from api.http import error_response as api_error_response
 from extensions import (
     IdConverter,
     babel,
@@ -38,6 +48,7 @@ from extensions import (
     limiter,
     login_manager,
     migrate,
+    read_only,
 )
 from settings import load_settings
 
@@ -56,7 +67,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
     app.add_url_rule("/", endpoint="index", view_func=_index)
-    app.add_url_rule("/healthz", endpoint="healthz", view_func=lambda: ("ok", 200))
+    app.add_url_rule("/healthz", endpoint="healthz", view_func=_alive)
+    app.add_url_rule("/readyz", endpoint="readyz", view_func=_ready)
     return app
 
 
@@ -93,24 +105,117 @@ def _index():  # type: ignore[no-untyped-def]
     return redirect(url_for("accounts.login"))
 
 
-def _register_error_pages(app: Flask) -> None:
-    def page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=status, title=title, message=message), status
+# Seconds a client is told to wait while the database is unreachable.
+OUTAGE_RETRY_SECONDS = 10
+# Driver errors that mean "the database cannot answer now" (down, restarting, locked,
+# out of connections), not a bug: answered 503 with Retry-After, and logged.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, SQLAlchemyTimeoutError)
 
-    app.register_error_handler(
-        CSRFError,
-        lambda e: page(400, _("Form expired"), _("The form was missing its security token "
-                                               "or it expired. Reload the page and try again.")),
-    )
-    app.register_error_handler(
-        403, lambda e: page(403, _("Not allowed"), _("Your account cannot open this page."))
-    )
-    app.register_error_handler(
-        404, lambda e: page(404, _("Not found"), _("There is no page at this address."))
-    )
-    app.register_error_handler(
-        429, lambda e: page(429, _("Slow down"), _("Too many attempts. Wait a minute and retry."))
-    )
+
+def _wants_json() -> bool:
+    """API calls and the autosave script read JSON; people read the translated page."""
+    if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _error_answer(status: int, code: str, title: str, message: str,
+                  headers: dict[str, str] | None = None) -> Response:
+    """One shape per reader: the API's error object, {error, message} for the autosave
+    script, else error.html in the reader's language."""
+    if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        response = api_error_response(status, code, message, headers=headers)
+    elif _wants_json():
+        response = jsonify(error=code, message=message)
+        response.status_code = status
+    else:
+        response = make_response(render_template(
+            "error.html", status=status, title=title, message=message), status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _forget_the_user() -> None:
+    """Render without the database: the signed-in user cannot be (re)loaded now."""
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+
+
+def _database_unavailable(error: Exception) -> Response:
+    current_app.logger.warning("database unavailable: %s", error)
+    _forget_the_user()
+    return _service_unavailable()
+
+
+def _service_unavailable(_error: Exception | None = None) -> Response:
+    return _error_answer(
+        503, "service_unavailable", _("Back in a moment"),
+        _("Relay cannot reach its database just now. Nothing you saved before is lost; "
+          "try again in a few seconds."),
+        {"Retry-After": str(OUTAGE_RETRY_SECONDS)})
+
+
+def _internal_error(error: Exception) -> Response:
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, OUTAGE_ERRORS):
+        return _database_unavailable(original)
+    _forget_the_user()
+    return _error_answer(500, "internal_error", _("Something went wrong"),
+                         _("Relay could not finish this request. It has been logged; "
+                           "try again, and tell your administrator if it keeps happening."))
+
+
+def _method_not_allowed(error: MethodNotAllowed) -> Response:
+    allowed = ", ".join(error.valid_methods or [])
+    return _error_answer(405, "method_not_allowed", _("Not possible here"),
+                         _("This address cannot be used that way. Go back and use the "
+                           "page's own buttons."), {"Allow": allowed} if allowed else None)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def handler(status: int, code: str, title: Any, message: Any):  # type: ignore[no-untyped-def]
+        return lambda error: _error_answer(status, code, str(title), str(message))
+
+    app.register_error_handler(CSRFError, handler(
+        400, "form_expired", _l("Form expired"),
+        _l("The form was missing its security token or it expired. "
+           "Reload the page and try again.")))
+    app.register_error_handler(403, handler(
+        403, "forbidden", _l("Not allowed"), _l("Your account cannot open this page.")))
+    app.register_error_handler(404, handler(
+        404, "not_found", _l("Not found"), _l("There is no page at this address.")))
+    app.register_error_handler(429, handler(
+        429, "rate_limited", _l("Slow down"), _l("Too many attempts. Wait a minute and retry.")))
+    app.register_error_handler(405, _method_not_allowed)
+    app.register_error_handler(500, _internal_error)
+    app.register_error_handler(503, _service_unavailable)
+    for error_class in OUTAGE_ERRORS:
+        app.register_error_handler(error_class, _database_unavailable)
+
+
+PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _alive():  # type: ignore[no-untyped-def]
+    """Liveness: the process answers. Never touches the database, so an outage there
+    does not get every app server restarted."""
+    return "ok", 200, PLAIN_TEXT
+
+
+@read_only
+def _ready():  # type: ignore[no-untyped-def]
+    """Readiness: this server can serve, since its database answers a query. A load
+    balancer sends users elsewhere while it says 503."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except OUTAGE_ERRORS as error:
+        current_app.logger.warning("not ready, database unavailable: %s", error)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return "database unavailable", 503, {**PLAIN_TEXT, "Retry-After": str(OUTAGE_RETRY_SECONDS)}
+    return "ready", 200, PLAIN_TEXT
 
 
 # Scripts, styles and images come from this site only (images also as data: URLs, which

@@ -35,6 +35,8 @@ ENV_KEYS = (
 )
 
 
+DATABASE_CONNECT_TIMEOUT = 5  # seconds
+
 TRUE_WORDS = ("1", "true", "yes", "on")
 BOOLEAN_KEYS = ("MAIL_USE_TLS", "COOKIE_SECURE")
 
@@ -84,6 +86,8 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     _resolve_database_uri(app)
+    # SQLite's file, `flask db upgrade` and uploads live here, whoever gives the key.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
@@ -97,6 +101,16 @@ def _resolve_database_uri(app: Flask) -> None:
         if uri.startswith(prefix):
             uri = "postgresql+psycopg://" + uri[len(prefix):]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not uri.startswith("sqlite"):
+        # After a database restart the pool holds dead connections: test each one as it
+        # is lent out, so the first requests after an outage succeed instead of failing.
+        # A server that does not answer fails a request in seconds, not minutes.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        if uri.startswith("postgresql+psycopg"):
+            options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT,
+                                       **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _instance_secret_key(instance: Path) -> str:
