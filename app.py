@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts
 import api
@@ -59,6 +60,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter  # before any route is added
     load_settings(app, config)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address (rate limits, logs) and scheme come from the headers the
+        # given number of proxies appended; a header a client made up is ignored.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _bind_extensions(app)
     # Registered first, so it runs last: after every hook that replaces a response.
     app.after_request(_security_headers)

@@ -32,13 +32,17 @@ ENV_KEYS = (
     "XAPI_ACTOR",
     "XAPI_ACCOUNT_HOMEPAGE",
     "API_RATE_LIMIT",
+    "RATELIMIT_LOGIN",
+    "RATELIMIT_LOGIN_PER_ACCOUNT",
+    "RATELIMIT_ALLOW_MEMORY_WITH_WORKERS",
+    "TRUSTED_PROXIES",
 )
 
 
 DATABASE_CONNECT_TIMEOUT = 5  # seconds
 
 TRUE_WORDS = ("1", "true", "yes", "on")
-BOOLEAN_KEYS = ("MAIL_USE_TLS", "COOKIE_SECURE")
+BOOLEAN_KEYS = ("MAIL_USE_TLS", "COOKIE_SECURE", "RATELIMIT_ALLOW_MEMORY_WITH_WORKERS")
 
 
 class Defaults:
@@ -55,8 +59,15 @@ class Defaults:
     LANGUAGES = ("en", "zh_CN")
     CONTENT_DIR = str(Path(__file__).parent / "content")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # memory:// counts per process: several gunicorn workers need shared storage (Redis),
+    # or RATELIMIT_ALLOW_MEMORY_WITH_WORKERS=1 to accept a budget per worker.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_ALLOW_MEMORY_WITH_WORKERS = False
+    RATELIMIT_LOGIN = "10 per minute"  # failed or not, per client address
+    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per minute"  # per email typed, from any address
+    # How many proxies (load balancer, nginx) stand in front and append to
+    # X-Forwarded-For. 0: the header is ignored, since anyone can send it.
+    TRUSTED_PROXIES = 0
     PRIVACY_MIN_GROUP = 5
     QUIZ_PAGE_SIZE = 5
     MAIL_SERVER: str | None = None
@@ -86,10 +97,21 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     _resolve_database_uri(app)
+    app.config["TRUSTED_PROXIES"] = _whole_number(app.config["TRUSTED_PROXIES"], "TRUSTED_PROXIES")
     # SQLite's file, `flask db upgrade` and uploads live here, whoever gives the key.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _whole_number(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must be 0 or more, not {number}")
+    return number
 
 
 def _resolve_database_uri(app: Flask) -> None:
