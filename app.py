@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -58,6 +59,7 @@ FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json = GuardedJSONProvider(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added
     load_settings(app, config)
     if app.config["TRUSTED_PROXIES"]:
@@ -76,6 +78,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_url_rule("/healthz", endpoint="healthz", view_func=_alive)
     app.add_url_rule("/readyz", endpoint="readyz", view_func=_ready)
     return app
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """A body nested thousands deep overflows the parser's stack: call it bad JSON, so
+    request.get_json answers 400 like any other malformed body, not 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def _bind_extensions(app: Flask) -> None:
