@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import click
 from flask import (
     Flask,
     Response,
@@ -26,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -75,6 +76,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
     app.add_url_rule("/", endpoint="index", view_func=_index)
+    for command in app.cli.commands.values():
+        _explain_database_errors(command)
     app.add_url_rule("/healthz", endpoint="healthz", view_func=_alive)
     app.add_url_rule("/readyz", endpoint="readyz", view_func=_ready)
     return app
@@ -101,6 +104,52 @@ def _bind_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+
+
+MIGRATE_HINT = "run `flask --app app db upgrade`"
+
+
+def _explain_database_errors(command: click.Command) -> None:
+    """A command meeting a missing, unreachable or unmigrated database says so in one
+    line with the fix, instead of a page of traceback."""
+    invoke = command.invoke
+
+    def explained(ctx: click.Context) -> Any:
+        try:
+            return invoke(ctx)
+        except DBAPIError as error:
+            # the first failure explains; later ones (an aborted transaction's) follow it
+            seen: BaseException | None = error
+            problems = []
+            while seen is not None and len(problems) < 5:
+                problems.append(database_problem(seen))
+                seen = seen.__context__
+            problem = next((found for found in reversed(problems) if found), None)
+            if problem is None:
+                raise
+            raise click.ClickException(problem) from None
+
+    command.invoke = explained  # type: ignore[method-assign]
+
+
+def database_problem(error: BaseException) -> str | None:
+    """One line naming what is wrong with the database and how to fix it; None for a bug."""
+    detail = str(getattr(error, "orig", error)).strip()
+    first = (detail.splitlines() or [type(error).__name__])[0]
+    url = db.engine.url.render_as_string(hide_password=True)
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if "no such table" in detail or sqlstate == "42P01":
+        return f"the database {url} has no Relay tables yet ({first}): {MIGRATE_HINT}"
+    if sqlstate == "3D000" or ("database" in first and "does not exist" in first):
+        return (f"the database {url} does not exist: create it (e.g. `createdb`), "
+                f"then {MIGRATE_HINT}")
+    if "unable to open database file" in detail:
+        return (f"cannot open the SQLite file {url} (does its folder exist and may we write "
+                f"there?): fix DATABASE_URL, then {MIGRATE_HINT}")
+    if isinstance(error, OperationalError | InterfaceError):
+        return (f"cannot reach the database {url} ({first}): start it, or point "
+                "DATABASE_URL at one that runs")
+    return None
 
 
 def _select_locale() -> str | None:

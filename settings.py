@@ -12,7 +12,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ENV_KEYS = (
     "DATABASE_URL",
@@ -104,13 +107,17 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
 
+class SettingsError(click.ClickException):
+    """A setting that cannot work: one line on the command line, an error elsewhere."""
+
+
 def _whole_number(value: Any, name: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
     if number < 0:
-        raise ValueError(f"{name} must be 0 or more, not {number}")
+        raise SettingsError(f"{name} must be 0 or more, not {number}")
     return number
 
 
@@ -122,6 +129,13 @@ def _resolve_database_uri(app: Flask) -> None:
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
             uri = "postgresql+psycopg://" + uri[len(prefix):]
+    try:
+        make_url(uri)
+    except ArgumentError:
+        raise SettingsError(
+            f"cannot read the database URL {uri!r}: set DATABASE_URL to e.g. "
+            "postgresql://user@host/relay, or unset it for SQLite in the instance folder"
+        ) from None
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if not uri.startswith("sqlite"):
         # After a database restart the pool holds dead connections: test each one as it
