@@ -180,6 +180,15 @@ OUTAGE_RETRY_SECONDS = 10
 OUTAGE_ERRORS = (OperationalError, InterfaceError, SQLAlchemyTimeoutError)
 
 
+# The API's wording for errors no API view raised (api.http words the ones they raise).
+API_MESSAGES = {
+    400: "bad request", 403: "forbidden", 404: "no such API resource",
+    405: "this method is not allowed on this resource", 429: "rate limit exceeded",
+    500: "internal error",
+    503: "the database cannot be reached now; retry after Retry-After seconds",
+}
+
+
 def _wants_json() -> bool:
     """API calls and the autosave script read JSON; people read the translated page."""
     if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
@@ -193,7 +202,8 @@ def _error_answer(status: int, code: str, title: str, message: str,
     """One shape per reader: the API's error object, {error, message} for the autosave
     script, else error.html in the reader's language."""
     if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
-        response = api_error_response(status, code, message, headers=headers)
+        # the API speaks English to programs, whatever their Accept-Language
+        response = api_error_response(status, code, API_MESSAGES.get(status, code))
     elif _wants_json():
         response = jsonify(error=code, message=message)
         response.status_code = status
