@@ -54,6 +54,32 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 
+
+def login_account_key() -> str:
+    """The per-account login budget: the email typed, from whatever address. (The
+    client address is request.remote_addr, which ProxyFix sets from X-Forwarded-For
+    only through the TRUSTED_PROXIES the settings name.)"""
+    email = (request.form.get("email") or "").strip().casefold()
+    return f"account:{email}" if email else get_remote_address()
+
+
+class SharedRateLimitsNeeded(RuntimeError):
+    """Several worker processes would each count rate limits apart."""
+
+
+def check_rate_limit_storage(config: Any, workers: int) -> None:
+    """Refuse to serve with several workers and in-memory counts, unless told to.
+
+    With memory:// every gunicorn worker keeps its own counts, so 4 workers let an
+    attacker try 4 times the configured passwords per minute.
+    """
+    if (workers > 1 and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+            and not config["RATELIMIT_ALLOW_MEMORY_WITH_WORKERS"]):
+        raise SharedRateLimitsNeeded(
+            f"{workers} workers with RATELIMIT_STORAGE_URI=memory:// would each count rate "
+            "limits apart: set RATELIMIT_STORAGE_URI=redis://host:6379/0 (shared by every "
+            "worker and host), or RATELIMIT_ALLOW_MEMORY_WITH_WORKERS=1 to accept it")
+
 # The largest id our integer columns hold (32-bit on PostgreSQL).
 MAX_ID = 2_147_483_647
 

@@ -10,8 +10,14 @@ import gc
 
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
     """Runs in each worker once it has loaded the app (worker.wsgi)."""
-    from extensions import checkpoint_in_background, db  # the master reads this file first
+    from extensions import (  # the master reads this file first
+        check_rate_limit_storage,
+        checkpoint_in_background,
+        db,
+    )
 
+    # Raising here stops gunicorn ("Worker failed to boot") with the reason in its log.
+    check_rate_limit_storage(worker.wsgi.config, worker.cfg.workers)
     with worker.wsgi.app_context():
         checkpoint_in_background(db.engine)
     freeze_start_up_objects()

@@ -17,7 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ENV_KEYS = (
     "DATABASE_URL",
@@ -39,11 +42,17 @@ ENV_KEYS = (
     "API_RATE_LIMIT",
     "EXPORT_RUNNER",
     "EXPORT_REDIS_URL",
+    "RATELIMIT_LOGIN",
+    "RATELIMIT_LOGIN_PER_ACCOUNT",
+    "RATELIMIT_ALLOW_MEMORY_WITH_WORKERS",
+    "TRUSTED_PROXIES",
 )
 
 
+DATABASE_CONNECT_TIMEOUT = 5  # seconds
+
 TRUE_WORDS = ("1", "true", "yes", "on")
-BOOLEAN_KEYS = ("MAIL_USE_TLS", "COOKIE_SECURE")
+BOOLEAN_KEYS = ("MAIL_USE_TLS", "COOKIE_SECURE", "RATELIMIT_ALLOW_MEMORY_WITH_WORKERS")
 
 
 class Defaults:
@@ -60,8 +69,15 @@ class Defaults:
     LANGUAGES = ("en", "zh_CN")
     CONTENT_DIR = str(Path(__file__).parent / "content")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # memory:// counts per process: several gunicorn workers need shared storage (Redis),
+    # or RATELIMIT_ALLOW_MEMORY_WITH_WORKERS=1 to accept a budget per worker.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_ALLOW_MEMORY_WITH_WORKERS = False
+    RATELIMIT_LOGIN = "10 per minute"  # failed or not, per client address
+    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per minute"  # per email typed, from any address
+    # How many proxies (load balancer, nginx) stand in front and append to
+    # X-Forwarded-For. 0: the header is ignored, since anyone can send it.
+    TRUSTED_PROXIES = 0
     PRIVACY_MIN_GROUP = 5
     QUIZ_PAGE_SIZE = 5
     MAIL_SERVER: str | None = None
@@ -99,8 +115,25 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     _resolve_database_uri(app)
+    app.config["TRUSTED_PROXIES"] = _whole_number(app.config["TRUSTED_PROXIES"], "TRUSTED_PROXIES")
+    # SQLite's file, `flask db upgrade` and uploads live here, whoever gives the key.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+class SettingsError(click.ClickException):
+    """A setting that cannot work: one line on the command line, an error elsewhere."""
+
+
+def _whole_number(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"{name} must be 0 or more, not {number}")
+    return number
 
 
 def _resolve_database_uri(app: Flask) -> None:
@@ -111,7 +144,24 @@ def _resolve_database_uri(app: Flask) -> None:
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
             uri = "postgresql+psycopg://" + uri[len(prefix):]
+    try:
+        make_url(uri)
+    except ArgumentError:
+        raise SettingsError(
+            f"cannot read the database URL {uri!r}: set DATABASE_URL to e.g. "
+            "postgresql://user@host/relay, or unset it for SQLite in the instance folder"
+        ) from None
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not uri.startswith("sqlite"):
+        # After a database restart the pool holds dead connections: test each one as it
+        # is lent out, so the first requests after an outage succeed instead of failing.
+        # A server that does not answer fails a request in seconds, not minutes.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        if uri.startswith("postgresql+psycopg"):
+            options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT,
+                                       **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _instance_secret_key(instance: Path) -> str:

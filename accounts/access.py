@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -27,8 +29,20 @@ def roles_required(*roles: str) -> Callable:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site paths: an open redirect would let a phishing link borrow our name.
-    ("//host" and "/\\host" are other sites to a browser.)"""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return fallback
+    r"""Only paths on this site: an open redirect would let a phishing link borrow our name.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    "/\t/evil.example" and "/\\evil.example" both lead to another host. Refuse any
+    whitespace or control character outright (a newline would also break the
+    Location header), then anything urlsplit finds a scheme or host in, as written
+    and with backslashes read as slashes.
+    """
+    if not target or not target.startswith("/"):
+        return fallback
+    if any(char.isspace() or unicodedata.category(char).startswith("C") for char in target):
+        return fallback
+    for candidate in (target, target.replace("\\", "/")):
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc or candidate.startswith("//"):
+            return fallback
+    return target

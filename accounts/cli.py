@@ -9,9 +9,16 @@ from flask.cli import AppGroup
 
 from accounts import service
 from accounts.mail import Mailer, invitation
+from accounts.passwords import MIN_PASSWORD_LENGTH
 from accounts.roster import RosterError, import_roster
 
 cli = AppGroup("accounts", help="People and departments.")
+
+
+PASSWORD_HELP = (
+    f"at least {MIN_PASSWORD_LENGTH} characters; without it the command asks twice. "
+    "Scripts: --password VALUE, or better RELAY_PASSWORD in the environment "
+    "(a command line shows in ps)")
 
 
 @cli.command("import")
@@ -34,7 +41,7 @@ def import_command(path: Path) -> None:
 @click.option("--name", required=True)
 @click.option("--roles", default="learner", help="space-separated: learner trainer hr admin")
 @click.option("--department", "department_code", default=None, help="department code")
-@click.password_option()
+@click.password_option(envvar="RELAY_PASSWORD", help=PASSWORD_HELP)
 def create_command(email: str, name: str, roles: str, department_code: str | None,
                    password: str) -> None:
     """Create a user."""
@@ -51,7 +58,7 @@ def create_command(email: str, name: str, roles: str, department_code: str | Non
 
 @cli.command("set-password")
 @click.argument("email")
-@click.password_option()
+@click.password_option(envvar="RELAY_PASSWORD", help=PASSWORD_HELP)
 def set_password_command(email: str, password: str) -> None:
     """Set a user's password (and sign out their sessions)."""
     user = service.get_user_by_email(email)

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,13 +25,15 @@ from accounts.forms import (
     SchoolSettingsForm,
     SetPasswordForm,
 )
-from extensions import limiter
+from extensions import limiter, login_account_key
 
 bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"], methods=["POST"],
+               key_func=login_account_key)
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("courses.home"))
@@ -37,12 +48,6 @@ def login():  # type: ignore[no-untyped-def]
             preferences.remember_locale(user, _reading_locale())
             return redirect(safe_next(request.args.get("next"), url_for("courses.home")))
     return render_template("accounts/login.html", form=form)
-
-
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["RATELIMIT_LOGIN"]
 
 
 @bp.post("/logout")

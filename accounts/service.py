@@ -68,7 +68,7 @@ def add_user(
         locale=locale,
         active=True,
         session_version=1,
-        password_hash=hash_password(password) if password else None,
+        password_hash=checked_password_hash(password) if password else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -118,10 +118,15 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new)
 
 
-def set_password(user: User, new: str) -> None:
-    if len(new) < MIN_PASSWORD_LENGTH:
+def checked_password_hash(password: str) -> str:
+    """The one password rule, for every way a password is set (web forms, commands)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    user.password_hash = hash_password(new)
+    return hash_password(password)
+
+
+def set_password(user: User, new: str) -> None:
+    user.password_hash = checked_password_hash(new)
     revoke_sessions(user)
 
 

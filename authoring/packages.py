@@ -124,18 +124,44 @@ def import_package(data: bytes, actor_id: int | None, dry_run: bool) -> ImportRe
     return report
 
 
-# Uploads wait here between the dry-run report and the trainer's confirmation.
+# Uploads wait here between the dry-run report and the trainer's confirmation: at most
+# a day, the newest few per trainer, and a bounded folder (packages are up to 16 MB, so
+# a trainer uploading in a loop would otherwise fill the disk).
 PENDING_HOURS = 24
+PENDING_PER_TRAINER = 3
+PENDING_FOLDER_BYTES = 128 * 1024 * 1024
 
 
 def hold_upload(folder: Path, owner_id: int, data: bytes) -> str:
     """Keep an upload for confirmation; returns its token (which names its owner).
-    Uploads nobody confirmed within PENDING_HOURS are removed on the way."""
+
+    On the way, removes uploads nobody confirmed within PENDING_HOURS, this trainer's
+    older ones beyond the newest PENDING_PER_TRAINER, and then the oldest of anyone's
+    until the folder, with this one, fits in PENDING_FOLDER_BYTES. (A confirmation
+    whose upload was removed answers 404: the trainer uploads again.)
+    """
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - PENDING_HOURS * 3600
-    for old in folder.glob("*.zip"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    held = []
+    for path in folder.glob("*.zip"):
+        try:
+            stat = path.stat()
+        except OSError:  # taken meanwhile
+            continue
+        if stat.st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+        else:
+            held.append((stat.st_mtime, stat.st_size, path))
+    held.sort(reverse=True)  # newest first
+    mine = [entry for entry in held if entry[2].name.startswith(f"{owner_id}-")]
+    for entry in mine[PENDING_PER_TRAINER - 1:]:
+        entry[2].unlink(missing_ok=True)
+        held.remove(entry)
+    total = len(data) + sum(size for _, size, _ in held)
+    while held and total > PENDING_FOLDER_BYTES:
+        _, size, path = held.pop()  # the oldest
+        path.unlink(missing_ok=True)
+        total -= size
     token = f"{owner_id}-{secrets.token_hex(16)}"
     (folder / f"{token}.zip").write_bytes(data)
     return token

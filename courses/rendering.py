@@ -15,6 +15,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from courses.media import NAME as MEDIA_NAME
+
 EXTENSIONS = ["tables", "fenced_code", "admonition", "sane_lists", "attr_list", "md_in_html"]
 
 ALLOWED_TAGS = {
@@ -37,7 +39,11 @@ ALLOWED_CLASSES = {
     "div": {"admonition", "note", "tip", "warning", "important", "danger", "example"},
     "p": {"admonition-title"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto", "data"}  # data: for images only, see below
+# Lessons show only images the school holds: its own uploads or inline data. An image
+# from another host would tell that host who read which lesson when (a tracking pixel).
+MEDIA_PREFIX = "/media/"
+DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+")
 # Content ids live in their own namespace, so "{: #csrf_token }" cannot shadow one of the
 # page's own elements (DOM clobbering); in-page links follow.
 ID_PREFIX = "c-"
@@ -67,11 +73,18 @@ def sanitize_html(html: str) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
-        attribute_filter=_namespace_ids,
+        attribute_filter=_filter_attribute,
     )
 
 
-def _namespace_ids(tag: str, attribute: str, value: str) -> str:
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """None drops the attribute: a foreign image's src, a link to a data: URL."""
+    if tag == "img" and attribute == "src":
+        src = value.strip()
+        own = src.startswith(MEDIA_PREFIX) and MEDIA_NAME.match(src[len(MEDIA_PREFIX):])
+        return src if own or DATA_IMAGE.fullmatch(src) else None
+    if attribute == "href" and value.strip().lower().startswith("data:"):
+        return None
     if attribute == "id" and not value.startswith(ID_PREFIX):
         return ID_PREFIX + value
     if (tag == "a" and attribute == "href" and value.startswith("#")

@@ -13,12 +13,23 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 SlotAnswers = dict[int, tuple[dict[str, list[str]], int | None]]
 
 
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses NaN and infinities: Decimal("sNaN") passes parsing and
+    then raises on the first comparison (a validator's, or ours)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
 class AttemptForm(FlaskForm):
     """Carries the CSRF token; the answer fields are the question types' own inputs."""
 
 
 class GradeForm(FlaskForm):
-    points = DecimalField(_l("Points"), validators=[InputRequired(), NumberRange(min=0)])
+    points = FiniteDecimalField(_l("Points"), validators=[InputRequired(), NumberRange(min=0)])
     feedback = TextAreaField(_l("Feedback to the learner"), validators=[Optional()])
     submit = SubmitField(_l("Save grade"))
 

@@ -276,12 +276,13 @@ def grade(response_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     form = GradeForm()
     points = response.revision.points
-    if form.validate_on_submit() and float(form.points.data) <= points:
-        essays.grade_response(response, float(form.points.data) / points,
-                               form.feedback.data or "", current_user)
-        flash(_("Grade saved."), "success")
-    else:
+    if not (form.validate_on_submit() and float(form.points.data) <= points):
         flash(_("Enter points between 0 and %(max)s.", max=points), "error")
+        return render_template("quizzes/grading.html", groups=essays.grading_groups(),
+                               form=GradeForm()), 422
+    essays.grade_response(response, float(form.points.data) / points,
+                           form.feedback.data or "", current_user)
+    flash(_("Grade saved."), "success")
     return redirect(url_for("quizzes.grading_queue"))
 
 

@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,6 +19,7 @@ from extensions import reading_only
 from reports import exports, jobs, maintenance, reminders, service
 from settings import scratch_dir
 
+EXPORT_FORMATS = ("csv", "xlsx")
 cli = AppGroup("reports", help="HR report rollups and exports.")
 reminders_cli = AppGroup("reminders", help="Onboarding reminders by email.")
 
@@ -53,11 +55,13 @@ def check_command() -> None:
 
 @cli.command("export")
 @click.argument("output", type=click.Path(dir_okay=False, writable=True))
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
+              help="csv or xlsx; by default the OUTPUT file's extension says which.")
 @click.option("--as-of", "as_of", type=DAY,
               help="YYYY-MM-DD; status at the end of that day (UTC).")
-def export_command(output: str, fmt: str, as_of: datetime | None) -> None:
+def export_command(output: str, fmt: str | None, as_of: datetime | None) -> None:
     """Write the raw enrollment list of the whole company."""
+    fmt = _export_format(output, fmt)
     # minutes for a big XLSX: on SQLite, learners' saves go on meanwhile
     with reading_only(), force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         tree = service.department_tree()
@@ -65,6 +69,21 @@ def export_command(output: str, fmt: str, as_of: datetime | None) -> None:
         filters = service.Filters(_day(as_of) or today())
         count = export_enrollments(output, fmt, exports.enrollment_rows(scope, tree, filters))
     click.echo(f"{count} enrollment(s) written to {output}")
+
+
+def _export_format(output: str, fmt: str | None) -> str:
+    """--format, else the extension; and a folder that exists (before minutes of work)."""
+    path = Path(output)
+    if not path.parent.is_dir():
+        raise click.UsageError(f"the folder {path.parent} does not exist; create it first "
+                               "or write somewhere else")
+    if fmt:
+        return fmt
+    extension = path.suffix.lower().lstrip(".")
+    if extension not in EXPORT_FORMATS:
+        raise click.UsageError(f"cannot tell the format from {path.name!r}: name it .csv or "
+                               ".xlsx, or give --format")
+    return extension
 
 
 def export_enrollments(output: str, fmt: str, rows: Iterator[list[Any]]) -> int:

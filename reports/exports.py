@@ -29,7 +29,10 @@ from reports.service import Dashboard, Filters, Scope, Tree
 
 BATCH = 2000
 XLSX_ROWS = 1_048_576  # per sheet, the header included
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also read the full-width signs as formulas, and skip invisible characters
+# (zero-width space and joiners, a BOM) in front of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+INVISIBLE_LEAD = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def dashboard_header() -> list[str]:
@@ -119,7 +122,7 @@ def _cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.lstrip(INVISIBLE_LEAD).startswith(FORMULA_START):
         return "'" + value  # a spreadsheet must not run a learner's name as a formula
     return value
 

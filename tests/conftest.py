@@ -46,15 +46,38 @@ TEST_SETTINGS = {
 
 
 def postgres_url() -> tuple[str | None, str]:
-    """The PostgreSQL URL to test against, or None and why not."""
+    """The PostgreSQL URL to test against, or None and why not.
+
+    Something listening on 5432 is not enough: the role, its authentication and the
+    database must let us in too, or every PostgreSQL test would error instead of skip.
+    """
     url = os.environ.get("RELAY_TEST_POSTGRES_URL")
     if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1), ""
+        where = "RELAY_TEST_POSTGRES_URL"
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    else:
+        try:
+            socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        except OSError:
+            return None, ("PostgreSQL not reachable at 127.0.0.1:5432 "
+                          "and RELAY_TEST_POSTGRES_URL unset")
+        url, where = DEFAULT_PG, DEFAULT_PG
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
     try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return None, "PostgreSQL not reachable at 127.0.0.1:5432 and RELAY_TEST_POSTGRES_URL unset"
-    return DEFAULT_PG, ""
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # refused, unknown role, password wanted, no such database
+        return None, (f"PostgreSQL at {where} does not let the tests in "
+                      f"({_first_line(error)}); set RELAY_TEST_POSTGRES_URL to a server, "
+                      "role and database that do")
+    finally:
+        engine.dispose()
+    return url, ""
+
+
+def _first_line(error: Exception) -> str:
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def _migrate(uri: str, instance: Path) -> None:
@@ -79,7 +102,10 @@ def database(request, tmp_path_factory):  # type: ignore[no-untyped-def]
     url, reason = postgres_url()
     if url is None:
         pytest.skip(reason)
-    url = _private_database(url)
+    try:
+        url = _private_database(url)
+    except Exception as error:  # e.g. the role may not create databases
+        pytest.skip(f"cannot create a test database on PostgreSQL ({_first_line(error)})")
     _migrate(url, base)
     yield ("postgresql", url)
     _drop_database(url)

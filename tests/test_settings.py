@@ -9,13 +9,14 @@ import stat
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from flask import Flask
 from flask_babel import gettext
 from gunicorn.config import Config
 
 from app import create_app
 from extensions import INLINE_CHECKPOINT_PAGES, db
-from settings import load_settings
+from settings import SettingsError, load_settings
 from tests.conftest import TEST_SETTINGS
 
 
@@ -68,10 +69,28 @@ def test_gunicorn_workers_checkpoint_in_the_background_and_freeze_start_up(tmp_p
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'relay.db'}"})
     gc.unfreeze()
     try:
-        hooks["post_worker_init"](SimpleNamespace(wsgi=app))
+        hooks["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(workers=1)))
         assert gc.get_freeze_count() > 0
         with app.app_context(), db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() \
                 == INLINE_CHECKPOINT_PAGES
     finally:
         gc.unfreeze()
+
+
+def test_trusted_proxies_must_be_a_whole_number(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "two")
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"))
+    with pytest.raises(SettingsError, match="TRUSTED_PROXIES must be a whole number"):
+        load_settings(app, {"SECRET_KEY": "x"})
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    load_settings(app, {"SECRET_KEY": "x"})
+    assert app.config["TRUSTED_PROXIES"] == 2
+
+
+def test_postgresql_pools_ping_and_time_out(tmp_path):
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"))
+    load_settings(app, {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql://u@h/relay"})
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True and options["connect_args"]["connect_timeout"] > 0
+    assert (tmp_path / "instance").is_dir()  # made although the key was given

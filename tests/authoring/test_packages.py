@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from authoring.packages import (
+    PENDING_FOLDER_BYTES,
     PENDING_HOURS,
+    PENDING_PER_TRAINER,
     export_course,
     hold_upload,
     import_package,
@@ -190,3 +192,28 @@ def test_held_uploads_belong_to_their_owner_and_old_ones_are_removed(tmp_path):
     os.utime(stale, (old, old))
     hold_upload(tmp_path, 7, b"new")
     assert not stale.exists() and len(list(tmp_path.glob("*.zip"))) == 1
+
+
+def test_each_trainer_keeps_only_the_newest_few_uploads(tmp_path):
+    tokens = []
+    for n in range(PENDING_PER_TRAINER + 2):
+        tokens.append(hold_upload(tmp_path, 7, f"upload {n}".encode()))
+        made = time.time() - 100 + n  # distinct ages, newest last
+        os.utime(tmp_path / f"{tokens[-1]}.zip", (made, made))
+    other = hold_upload(tmp_path, 8, b"another trainer's")
+    assert [take_upload(tmp_path, 7, token) is not None for token in tokens] == \
+        [False] * 2 + [True] * PENDING_PER_TRAINER
+    assert take_upload(tmp_path, 8, other) == b"another trainer's"
+
+
+def test_the_folder_of_held_uploads_has_a_size_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr("authoring.packages.PENDING_FOLDER_BYTES", 1000)
+    first = hold_upload(tmp_path, 1, b"a" * 400)
+    second = hold_upload(tmp_path, 2, b"b" * 400)
+    old = time.time() - 60
+    os.utime(tmp_path / f"{first}.zip", (old, old))
+    third = hold_upload(tmp_path, 3, b"c" * 400)  # 1200 bytes would not fit: the oldest goes
+    assert sum(p.stat().st_size for p in tmp_path.glob("*.zip")) <= 1000
+    assert take_upload(tmp_path, 1, first) is None
+    assert take_upload(tmp_path, 2, second) and take_upload(tmp_path, 3, third)
+    assert PENDING_FOLDER_BYTES >= 16 * 1024 * 1024  # one full-size package always fits

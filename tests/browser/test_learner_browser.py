@@ -43,9 +43,9 @@ def test_quiz_answers_autosave_survive_a_reload_and_submit_shows_review(make, li
     first = page.locator("#question-0").get_by_label("Option 0", exact=True)
     second = page.locator("#question-1").get_by_label("Option 1", exact=True)
     first.check()
-    page.wait_for_selector("#question-0 .save-status:has-text('Saved')")
+    page.wait_for_selector("#question-0 .save-status:text-is('Saved')")
     second.check()
-    page.wait_for_selector("#question-1 .save-status:has-text('Saved')")
+    page.wait_for_selector("#question-1 .save-status:text-is('Saved')")
     page.reload()
     assert first.is_checked() and second.is_checked()
     page.click("button:has-text('Review and submit')")  # with JavaScript: the confirm step

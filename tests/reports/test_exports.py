@@ -255,3 +255,15 @@ def test_formulas_in_names_are_not_run_by_spreadsheets(tmp_path):
     exports.write_xlsx(["name"], [["=1+1"]], target, "S", tmpdir=tmp_path)
     assert read_xlsx(target.getvalue())["S"][1] == ["=1+1"]
     assert b"<f>" not in zipfile.ZipFile(target).read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize("name", ["＝HYPERLINK(\"x\")", "＋1", "－1", "＠SUM(A1)",
+                                  "\u200b=HYPERLINK(\"x\")", "\ufeff=1+1", "\u200b\ufeff@A1",
+                                  "\u2060+1"])
+def test_full_width_and_hidden_formula_starts_are_neutralised(name):
+    assert exports._cell(name) == "'" + name
+
+
+@pytest.mark.parametrize("name", ["林晓", "Ann =1", "\u200bAnn", "1-2"])
+def test_ordinary_names_are_left_alone(name):
+    assert exports._cell(name) == name
