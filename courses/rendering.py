@@ -82,7 +82,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         src = value.strip()
         own = src.startswith(MEDIA_PREFIX) and MEDIA_NAME.match(src[len(MEDIA_PREFIX):])
-        return src if own or DATA_IMAGE.fullmatch(src) else None
+        bundled = BUNDLED_DIAGRAM_SRC.fullmatch(src)  # same host; embedded on publish
+        return src if own or bundled or DATA_IMAGE.fullmatch(src) else None
     if attribute == "href" and value.strip().lower().startswith("data:"):
         return None
     if attribute == "id" and not value.startswith(ID_PREFIX):
@@ -94,7 +95,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 # A bundled lesson's diagram: `![alt](media/name.svg)` beside its Markdown file in git.
-BUNDLED_DIAGRAM = re.compile(r'src="media/([a-z0-9][a-z0-9-]*\.svg)"')
+BUNDLED_DIAGRAM_SRC = re.compile(r"media/([a-z0-9][a-z0-9-]*\.svg)")
+BUNDLED_DIAGRAM = re.compile(f'src="{BUNDLED_DIAGRAM_SRC.pattern}"')
 
 
 def inline_bundled_diagrams(html: str, media_dir: Path) -> str:
