@@ -146,13 +146,15 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
     department = _text(row, "department", index, key, found, required=True)
     hire_date = _text(row, "hire_date", index, key, found, required=False)
     roles = row.get("roles")
-    if roles is not None and not (isinstance(roles, list) and all(
+    if "roles" in row and not (isinstance(roles, list) and all(
             isinstance(r, str) and "\x00" not in r and len(r) <= LIMITS["role"]
             for r in roles)):
-        found.append(row_error(index, "roles", "must be a list of role names", key))
+        found.append(row_error(index, "roles", "must be a list of role names (omit the field "
+                               "to keep a user's roles)", key))
     active = row.get("active")
-    if active is not None and not isinstance(active, bool):
-        found.append(row_error(index, "active", "must be true or false", key))
+    if "active" in row and not isinstance(active, bool):
+        found.append(row_error(index, "active", "must be true or false (omit the field to "
+                               "keep it)", key))
     if found:
         errors.extend(found)
         return None
@@ -254,7 +256,13 @@ def upsert_departments(rows: Any, max_rows: int = 1000) -> BulkResult:
         name = _text(row, "name", index, key, found, required=True)
         parent = _text(row, "parent", index, key, found, required=False)
         code, name = (code or "").strip(), (name or "").strip()
+        if parent is not None and not parent.strip():
+            found.append(row_error(index, "parent", "empty; give a department code, or null "
+                                   "to move the department to the top of the tree", key))
         parent = parent.strip() if parent else None
+        if "parent" not in row and code in existing:  # omitted: kept
+            kept = existing[code].parent_id
+            parent = next((d.code for d in existing.values() if d.id == kept), None)
         if not found:
             if code not in existing and not CODE_PATTERN.fullmatch(code):
                 found.append(row_error(index, "code", "must be letters, digits, '.', '_' or '-', "
