@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import service as accounts
 from accounts.models import Department, User
-from accounts.roster import RosterResult, RosterRow, apply_row, check_row
+from accounts.roster import RosterResult, RosterRow, apply_rows, check_row
 from accounts.signals import member_placed
 from api.queries import status_fields
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
@@ -118,8 +118,9 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
     seen: dict[str, int] = {}
     existing = accounts.users_by_email(row["email"] for _, row in checked
                                        if isinstance(row.get("email"), str))
+    departments: dict[str, Department | None] = {}  # looked up once per code
     for index, row in checked:
-        item = _prepare_user(index, row, errors)
+        item = _prepare_user(index, row, errors, departments)
         if item is None:
             continue
         problem = _admin_problem(item, existing.get(item.row.email))
@@ -137,8 +138,8 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
     return _apply_users(prepared, existing)
 
 
-def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
-                  ) -> _UserRow | None:
+def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]],
+                  departments: dict[str, Department | None]) -> _UserRow | None:
     key = row["email"].strip().lower() if isinstance(row.get("email"), str) else None
     found: list[dict[str, Any]] = []
     email = _text(row, "email", index, key, found, required=True)
@@ -161,7 +162,7 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
     # accounts' roster rules, exactly as the CSV import applies them
     record = {"email": email, "name": name, "department": department,
               "hire_date": hire_date or "", "roles": " ".join(roles or [])}
-    problems, roster_row = check_row(record, index)
+    problems, roster_row = check_row(record, index, departments)
     for problem in problems:
         field_name, _, message = problem.partition(": ")
         errors.append(row_error(index, field_name, message, key))
@@ -195,8 +196,9 @@ def _apply_users(prepared: list[_UserRow], existing: dict[str, User]) -> BulkRes
                     item.row.roles = sorted(before.role_set)
                 if item.keep_hire_date:
                     item.row.hire_date = before.hire_date
-            user = apply_row(item.row, roster_result, before)
-            if item.active is not None and set_active(user, item.active):
+        users = apply_rows([item.row for item in prepared], existing, roster_result)
+        for item in prepared:
+            if item.active is not None and set_active(users[item.row.email], item.active):
                 active_changed.add(item.row.email)
         db.session.commit()
     except IntegrityError:
