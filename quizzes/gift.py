@@ -7,6 +7,14 @@ problem listed. ``quizzes.gift_export.export_gift`` writes questions back. What 
 comment line, which Moodle ignores, and every exported question is parsed
 back to prove it round-trips: a question that would not is reported, never
 silently dropped or changed.
+
+Moodle's own files read as Moodle reads them: ``[html]``/``[plain]``/``[moodle]``/
+``[markdown]`` before a question's text, an answer or a feedback (``[plain]`` is
+shown literally, ``[moodle]`` keeps its line breaks); ``::name::`` becomes the
+key; Moodle's ``// [id:...]`` comment gives the key instead and ``[tag:...]`` the
+tags; a ``$CATEGORY:`` becomes a ``category-...`` tag (written back as a
+``$CATEGORY:`` line on export). ``parse_gift(..., skip_unsupported=True)``
+leaves out only the questions Relay cannot express, and names them.
 """
 
 from __future__ import annotations
@@ -32,6 +40,10 @@ RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in PLACEHOLDERS.i
 RESERVED_RE = re.compile("[\ue000-\ue007]")
 ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
 FORMAT_RE = re.compile(r"\s*\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
+MOODLE_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+MOODLE_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+CATEGORY_TAG = "category-"
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|~])")
 WEIGHT_RE = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
 NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 RELAY_RE = re.compile(r"//\s*\[relay:(.*)\]\s*$")
@@ -53,9 +65,25 @@ class GiftError(ValueError):
 
 
 class BadQuestion(Exception):  # noqa: N818 - internal, always collected into a GiftError
-    def __init__(self, line: int, message: str) -> None:
+    """`unsupported`: valid GIFT that Relay cannot express (skippable), not a typo."""
+
+    def __init__(self, line: int, message: str, unsupported: bool = False) -> None:
         super().__init__(message)
-        self.line, self.message = line, message
+        self.line, self.message, self.unsupported = line, message, unsupported
+
+
+class GiftEncodingError(ValueError):
+    """The file is not UTF-8; `encoding` names what it looks like, when that is known."""
+
+    def __init__(self, message: str, encoding: str | None = None) -> None:
+        super().__init__(message)
+        self.encoding = encoding
+
+
+@dataclass
+class GiftRead:
+    questions: list[dict[str, Any]]
+    skipped: list[tuple[int, str]]  # (line, why): only with skip_unsupported
 
 
 @dataclass
@@ -85,23 +113,57 @@ class Answer:
 # --- parsing ---------------------------------------------------------------
 
 
+def decode_gift(data: bytes, encoding: str | None = None) -> str:
+    """The text of an uploaded GIFT file: UTF-8 (with or without a BOM), or the
+    encoding the caller chose; anything else is a GiftEncodingError saying what
+    is wrong and, for a Chinese Windows file, that GB18030 would read it."""
+    if encoding:
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise GiftEncodingError(f"the file cannot be read as {encoding}: {exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise GiftEncodingError(f"the file is not UTF-8 text (line {line}: {where}); "
+                                    "save it as UTF-8 and upload it again") from None
+        raise GiftEncodingError(
+            f"the file is not UTF-8 (line {line}: {where}); it reads as GB18030, the "
+            "encoding of Chinese Windows: choose GB18030 to import it as such, or save "
+            "it as UTF-8", encoding="gb18030") from None
+
+
 def parse_gift(text: str) -> list[dict[str, Any]]:
     """Parse a GIFT file into question dicts, or raise GiftError listing every problem."""
+    return read_gift(text).questions
+
+
+def read_gift(text: str, skip_unsupported: bool = False) -> GiftRead:
+    """Parse a GIFT file; with skip_unsupported, the questions Relay cannot express are
+    left out and named in `skipped`, and only real errors reject the file."""
     questions: list[dict[str, Any]] = []
     errors: list[tuple[int, str]] = []
+    skipped: list[tuple[int, str]] = []
     category: str | None = None
     for chunk in split_chunks(text.lstrip("\ufeff")):
         try:
             category, question = parse_chunk(chunk, category)
         except BadQuestion as exc:
-            errors.append((exc.line, exc.message))
+            (skipped if skip_unsupported and exc.unsupported else errors).append(
+                (exc.line, exc.message))
             continue
         if question is not None:
-            question["key"] = question_key(question["title"], len(questions) + 1, questions)
+            name = question.pop("idnumber") or question["title"]
+            question["key"] = question_key(name, len(questions) + 1, questions)
             questions.append(question)
     if errors:
         raise GiftError(errors)
-    return questions
+    return GiftRead(questions, skipped)
 
 
 def split_chunks(text: str) -> list[Chunk]:
@@ -138,20 +200,75 @@ def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[st
             return category, None
     first = chunk.line_at(start)
     tags, points, patch = parse_relay(chunk)
+    idnumber, moodle_tags = parse_moodle_comments(chunk)
     title, start = parse_title(chunk, start)
     marker = FORMAT_RE.match(text, start)
     prompt, body, body_at = split_block(chunk, marker.end() if marker else start)
+    prompt = apply_format(prompt, marker.group(1) if marker else None)
     type_id, data, general = parse_block(body, lambda pos: chunk.line_at(body_at + pos))
     try:
         data = get_type(type_id).validate(data)
         if patch:
             data = get_type(type_id).validate(apply_patch(data, patch, first))
     except QuestionDataError as exc:
-        raise BadQuestion(chunk.line_at(body_at), f"{type_id}: {exc}") from None
+        raise BadQuestion(chunk.line_at(body_at), f"{type_id}: {exc}",
+                          unsupported=not patch) from None
+    tags = list(dict.fromkeys([*tags, *moodle_tags, *category_tags(category)]))
     question = {"key": "", "type": type_id, "title": title, "prompt": prompt, "points": points,
                 "tags": tags, "feedback": general, "data": data, "category": category,
-                "line": first}  # fmt: skip
+                "line": first, "idnumber": idnumber}  # fmt: skip
     return category, question
+
+
+def parse_moodle_comments(chunk: Chunk) -> tuple[str, list[str]]:
+    """Moodle's ``// [id:idnumber] [tag:name]`` comment tokens (``\\]`` is a literal ])."""
+    comments = "\n".join(line for _, line in chunk.comments if not RELAY_RE.match(line))
+    found = MOODLE_ID_RE.search(comments)
+    idnumber = found.group(1).replace("\\]", "]").strip() if found else ""
+    tags = [tag_slug(m.group(1).replace("\\]", "]")) for m in MOODLE_TAG_RE.finditer(comments)]
+    return idnumber, [t for t in tags if t]
+
+
+def tag_slug(text: str) -> str:
+    """A kebab-case tag, as Relay's concept tags are ("" when nothing ASCII is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-")
+
+
+def category_tags(category: str | None) -> list[str]:
+    """Moodle's category path as one tag: ``$course$/top/Default for X`` ->
+    ``category-default-for-x`` (the ``$context$`` and ``top`` parts say nothing)."""
+    if not category:
+        return []
+    parts = [p for p in category.split("/") if p.strip() and not p.strip().startswith("$")]
+    if parts and parts[0].strip().lower() == "top":
+        parts = parts[1:]
+    slug = tag_slug(" ".join(parts))
+    return [CATEGORY_TAG + slug] if slug else []
+
+
+def apply_format(text: str, fmt: str | None) -> str:
+    """Markdown for a text Moodle marked with a format: [plain] shows literally,
+    [moodle] keeps each line break; [html] and [markdown] are Markdown already."""
+    fmt = (fmt or "").lower()
+    if fmt == "plain":
+        return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    if fmt == "moodle":
+        return text.replace("\n", "  \n")
+    return text
+
+
+def formatted(raw: str) -> str:
+    """A feedback's text: restored, its leading format marker honoured."""
+    marker = FORMAT_RE.match(raw)
+    return apply_format(restore(raw[marker.end():] if marker else raw),
+                        marker.group(1) if marker else None)
+
+
+def without_marker(raw: str) -> str:
+    """An answer's text: a leading format marker dropped (answers are plain text here)."""
+    marker = FORMAT_RE.match(raw)
+    return raw[marker.end():] if marker else raw
 
 
 def parse_relay(chunk: Chunk) -> tuple[list[str], int | float, dict[str, Any]]:
@@ -191,6 +308,9 @@ def split_block(chunk: Chunk, start: int) -> tuple[str, str, int]:
     """Find the one ``{...}`` block; text after it makes a missing-word prompt."""
     text = chunk.text
     opening, closing = text.find("{", start), text.find("}", start)
+    if opening < 0 and closing < 0:
+        raise BadQuestion(chunk.line_at(start), "no answer block {...}: a description, which "
+                          "Relay does not import (a literal { is \\{)", unsupported=True)
     if opening < 0:
         raise BadQuestion(chunk.line_at(start), "no answer block {...} (a literal { is \\{)")
     if closing < opening:
@@ -199,7 +319,9 @@ def split_block(chunk: Chunk, start: int) -> tuple[str, str, int]:
     nested, extra = text.find("{", opening + 1, closing), re.search(r"[{}]", text[closing + 1 :])
     if nested >= 0 or extra:
         at = nested if nested >= 0 else closing + 1 + extra.start()
-        raise BadQuestion(chunk.line_at(at), "one answer block {...} per question")
+        several = nested < 0 and extra is not None and extra.group() == "{"
+        raise BadQuestion(chunk.line_at(at), "one answer block {...} per question",
+                          unsupported=several)
     before, after = text[start:opening], text[closing + 1 :]
     prompt = restore(before + BLANK + after if after.strip() else before)
     if not prompt:
@@ -211,7 +333,7 @@ def parse_block(body: str, line_at: Callable[[int], int]) -> tuple[str, dict[str
     """Tell the type from the block's shape, in Moodle's order, and parse it."""
     general = ""
     if (split := body.rfind("####")) >= 0:
-        body, general = body[:split], restore(body[split + 4 :])
+        body, general = body[:split], formatted(body[split + 4 :])
     content = body.strip()
     if not content:
         return "essay", {}, general
@@ -241,7 +363,8 @@ def split_answers(body: str, line_at: Callable[[int], int]) -> list[Answer]:
         weight = WEIGHT_RE.match(raw)
         text, _, feedback = raw[weight.end() if weight else 0 :].partition("#")
         value = to_number(weight.group(1)) if weight else None
-        answers.append(Answer(mark.group(), value, text, restore(feedback), line_at(mark.start())))
+        answers.append(Answer(mark.group(), value, without_marker(text), formatted(feedback),
+                              line_at(mark.start())))
     return answers
 
 
@@ -252,11 +375,14 @@ def parse_choice(answers: list[Answer]) -> tuple[str, dict[str, Any]]:
         options = [{"text": restore(a.text), "weight": a.score(), "feedback": a.feedback}
                    for a in answers]  # fmt: skip
         return "multiple_response", {"options": options}
-    for a in answers:
-        if a.score() not in (0, 100):
-            raise BadQuestion(a.line, f"a block with = is single choice and cannot give "
-                              f"{a.score():g}%; drop the = for multiple response")  # fmt: skip
-    options = [{"text": restore(a.text), "correct": a.score() == 100, "feedback": a.feedback}
+    for a in answers:  # wrong options may give partial credit, as in Moodle
+        if (a.marker == "=" and a.score() != 100) or not 0 <= a.score() <= 100 or (
+                a.marker == "~" and a.score() == 100):
+            raise BadQuestion(a.line, f"a block with = is single choice: an = answer gives "
+                              f"100% and a ~ answer 0 to 99%, not {a.score():g}%",
+                              unsupported=True)  # fmt: skip
+    options = [{"text": restore(a.text), "correct": a.marker == "=", "feedback": a.feedback,
+                **({"credit": a.score()} if a.marker == "~" and a.score() else {})}
                for a in answers]  # fmt: skip
     return "single_choice", {"options": options}
 
@@ -276,7 +402,7 @@ def parse_matching(answers: list[Answer]) -> dict[str, Any]:
 
 def parse_true_false(answer: bool, comment: str) -> dict[str, Any]:
     # Moodle: {TRUE#shown when answered wrongly#shown when answered rightly}.
-    wrong, _, right = (restore(part) for part in comment.partition("#"))
+    wrong, _, right = (formatted(part) for part in comment.partition("#"))
     return {"answer": answer, "feedback_true": right if answer else wrong,
             "feedback_false": wrong if answer else right}  # fmt: skip
 
@@ -284,11 +410,13 @@ def parse_true_false(answer: bool, comment: str) -> dict[str, Any]:
 def parse_numerical(body: str, line_at: Callable[[int], int]) -> dict[str, Any]:
     rest_at = body.index("#") + 1
     rest = body[rest_at:]
+    if re.search(r"[=~]", rest) and not rest.lstrip().startswith(("=", "~")):
+        rest, rest_at = "=" + rest, rest_at - 1  # {#3:2~#wrong}: the first answer is 100%
     if re.search(r"[=~]", rest):
         answers = split_answers(rest, lambda pos: line_at(rest_at + pos))
     else:
         spec, _, feedback = rest.partition("#")
-        answers = [Answer("=", None, spec, restore(feedback), line_at(rest_at))]
+        answers = [Answer("=", None, spec, formatted(feedback), line_at(rest_at))]
     entries = []
     for a in answers:
         if a.marker == "~" and not a.text.strip():

@@ -12,7 +12,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from quizzes.gift import ANY_NUMBER, BLANK, UNSUPPORTED, WEIGHT_RE, GiftError, parse_gift, to_number
+from quizzes.gift import (
+    ANY_NUMBER,
+    BLANK,
+    CATEGORY_TAG,
+    UNSUPPORTED,
+    WEIGHT_RE,
+    GiftError,
+    parse_gift,
+    tag_slug,
+    to_number,
+)
 from quizzes.types import QuestionDataError, get_type
 from quizzes.types.base import path_of
 
@@ -28,8 +38,9 @@ def export_gift(questions: list[dict[str, Any]]) -> tuple[str, list[tuple[str, s
         except ValueError as exc:
             skipped.append((str(question.get("key") or ""), str(exc)))
             continue
-        if question.get("category") and question["category"] != category:
-            category = question["category"]
+        wanted = question.get("category") or category_of(question.get("tags") or [])
+        if wanted and wanted != category:
+            category = wanted
             blocks.append("$CATEGORY: " + " ".join(str(category).split()))
         blocks.append(block)
     return ("\n\n".join(blocks) + "\n" if blocks else ""), skipped
@@ -60,18 +71,31 @@ def export_question(question: dict[str, Any]) -> str:
             meta["points"] = to_number(number_text(float(points)))
         except (TypeError, ValueError):
             raise ValueError(f"points {points!r} is not a number") from None
-    if question.get("tags"):
-        meta["tags"] = list(question["tags"])
+    moodle_tags, other_tags = [], []
+    for tag in question.get("tags") or []:
+        if tag.startswith(CATEGORY_TAG):
+            continue  # written as the $CATEGORY: line before the question
+        (moodle_tags if tag_slug(tag) == tag else other_tags).append(tag)
+    if other_tags:
+        meta["tags"] = other_tags
     if patch := data_diff(data, reparse(body)["data"]):
         meta["data"] = patch
     if meta:
         body = f"// [relay:{json.dumps(meta, ensure_ascii=False, sort_keys=True)}]\n{body}"
+    if moodle_tags:  # Moodle reads its tags from this comment
+        body = " ".join(f"[tag:{tag}]" for tag in moodle_tags).join(("// ", "\n")) + body
     parsed = reparse(body)
     wanted = {"type": type_id, "prompt": prompt, "feedback": feedback, "data": data}
     for name, want in wanted.items():
         if parsed[name] != want:
             raise ValueError(f"its {name} cannot be written in GIFT exactly")
     return body
+
+
+def category_of(tags: list[str]) -> str | None:
+    """The Moodle category a ``category-...`` tag came from (see gift.category_tags)."""
+    found = next((t for t in tags if t.startswith(CATEGORY_TAG)), None)
+    return f"$course$/{found[len(CATEGORY_TAG):]}" if found else None
 
 
 def reparse(text: str) -> dict[str, Any]:

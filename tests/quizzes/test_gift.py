@@ -53,7 +53,7 @@ def same(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...] = ROUND_T
         ("::Title without end{T}\n", 1, "title has no closing ::"),
         ("What?{maybe}\n", 1, "cannot tell the question type of {maybe}"),
         ("Two right?{=a =b ~c}\n", 1, "single_choice: options: exactly one option must be correct"),
-        ("Partial?{=a ~%50%b ~c}\n", 1, "cannot give 50%"),
+        ("Partial?{=%50%a ~b ~c}\n", 1, "an = answer gives 100%"),
         (
             "Sum?{~%50%a ~%20%b}\n",
             1,
