@@ -82,8 +82,12 @@ def export_question(question: dict[str, Any]) -> str:
         meta["data"] = patch
     if meta:
         body = f"// [relay:{json.dumps(meta, ensure_ascii=False, sort_keys=True)}]\n{body}"
-    if moodle_tags:  # Moodle reads its tags from this comment
-        body = " ".join(f"[tag:{tag}]" for tag in moodle_tags).join(("// ", "\n")) + body
+    tokens = [f"[tag:{tag}]" for tag in moodle_tags]  # Moodle reads tags from this comment
+    key = str(question.get("key") or "")
+    if key and tag_slug(str(question.get("title") or key)) != key:  # the title gives it
+        tokens.insert(0, f"[id:{key.replace(']', chr(92) + ']')}]")  # the key comes back
+    if tokens:
+        body = " ".join(tokens).join(("// ", "\n")) + body
     parsed = reparse(body)
     wanted = {"type": type_id, "prompt": prompt, "feedback": feedback, "data": data}
     for name, want in wanted.items():
@@ -173,7 +177,7 @@ WRITERS: dict[str, Callable[[dict[str, Any]], str | list[str]]] = {
     "essay": lambda data: "",
     "true_false": write_true_false,
     "single_choice": lambda data: [
-        answer_line("=" if o["correct"] else "~", None, o["text"], o["feedback"])
+        answer_line("=" if o["correct"] else "~", o.get("credit"), o["text"], o["feedback"])
         for o in data["options"]
     ],
     "multiple_response": lambda data: [

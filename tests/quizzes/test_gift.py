@@ -135,6 +135,7 @@ def test_export_writes_moodle_style_gift():
     text, skipped = export_gift([sc, tf])
     assert skipped == []
     assert text == (
+        "// [id:tomb]\n"  # Moodle's idnumber comment: the key comes back on import
         "::Grant's tomb::[markdown]Who's buried in Grant's tomb?"
         "{\n\t~Grant\n\t=no one#Right!\n}\n\n"
         "::tf::[markdown]Grant is buried.{FALSE#No.#Yes.}\n"
