@@ -21,7 +21,7 @@ from authoring.service import AuthoringError, StaleEdit, diff_lines
 from quizzes.bank import ImportPlan, apply_import, export_quiz_gift, plan_import
 from quizzes.content import get_quiz_by_slug
 from quizzes.forms import raw_answer
-from quizzes.gift import GiftEncodingError, decode_gift
+from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.models import Question, Quiz
 from quizzes.types import REGISTRY, get_type
 

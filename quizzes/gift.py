@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from quizzes.content import MAX_POINTS, valid_points
+from quizzes.gift_moodle import apply_format, category_tags, parse_moodle_comments, tag_slug
 from quizzes.types import QuestionDataError, get_type
 from quizzes.types.base import is_finite
 
@@ -40,10 +40,6 @@ RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in PLACEHOLDERS.i
 RESERVED_RE = re.compile("[\ue000-\ue007]")
 ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
 FORMAT_RE = re.compile(r"\s*\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
-MOODLE_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
-MOODLE_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
-CATEGORY_TAG = "category-"
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|~])")
 WEIGHT_RE = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
 NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 RELAY_RE = re.compile(r"//\s*\[relay:(.*)\]\s*$")
@@ -70,14 +66,6 @@ class BadQuestion(Exception):  # noqa: N818 - internal, always collected into a 
     def __init__(self, line: int, message: str, unsupported: bool = False) -> None:
         super().__init__(message)
         self.line, self.message, self.unsupported = line, message, unsupported
-
-
-class GiftEncodingError(ValueError):
-    """The file is not UTF-8; `encoding` names what it looks like, when that is known."""
-
-    def __init__(self, message: str, encoding: str | None = None) -> None:
-        super().__init__(message)
-        self.encoding = encoding
 
 
 @dataclass
@@ -111,31 +99,6 @@ class Answer:
 
 
 # --- parsing ---------------------------------------------------------------
-
-
-def decode_gift(data: bytes, encoding: str | None = None) -> str:
-    """The text of an uploaded GIFT file: UTF-8 (with or without a BOM), or the
-    encoding the caller chose; anything else is a GiftEncodingError saying what
-    is wrong and, for a Chinese Windows file, that GB18030 would read it."""
-    if encoding:
-        try:
-            return data.decode(encoding).lstrip("\ufeff")
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise GiftEncodingError(f"the file cannot be read as {encoding}: {exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-        line = data.count(b"\n", 0, exc.start) + 1
-        try:
-            data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise GiftEncodingError(f"the file is not UTF-8 text (line {line}: {where}); "
-                                    "save it as UTF-8 and upload it again") from None
-        raise GiftEncodingError(
-            f"the file is not UTF-8 (line {line}: {where}); it reads as GB18030, the "
-            "encoding of Chinese Windows: choose GB18030 to import it as such, or save "
-            "it as UTF-8", encoding="gb18030") from None
 
 
 def parse_gift(text: str) -> list[dict[str, Any]]:
@@ -200,7 +163,8 @@ def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[st
             return category, None
     first = chunk.line_at(start)
     tags, points, patch = parse_relay(chunk)
-    idnumber, moodle_tags = parse_moodle_comments(chunk)
+    idnumber, moodle_tags = parse_moodle_comments(
+        "\n".join(line for _, line in chunk.comments if not RELAY_RE.match(line)))
     title, start = parse_title(chunk, start)
     marker = FORMAT_RE.match(text, start)
     prompt, body, body_at = split_block(chunk, marker.end() if marker else start)
@@ -218,44 +182,6 @@ def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[st
                 "tags": tags, "feedback": general, "data": data, "category": category,
                 "line": first, "idnumber": idnumber}  # fmt: skip
     return category, question
-
-
-def parse_moodle_comments(chunk: Chunk) -> tuple[str, list[str]]:
-    """Moodle's ``// [id:idnumber] [tag:name]`` comment tokens (``\\]`` is a literal ])."""
-    comments = "\n".join(line for _, line in chunk.comments if not RELAY_RE.match(line))
-    found = MOODLE_ID_RE.search(comments)
-    idnumber = found.group(1).replace("\\]", "]").strip() if found else ""
-    tags = [tag_slug(m.group(1).replace("\\]", "]")) for m in MOODLE_TAG_RE.finditer(comments)]
-    return idnumber, [t for t in tags if t]
-
-
-def tag_slug(text: str) -> str:
-    """A kebab-case tag, as Relay's concept tags are ("" when nothing ASCII is left)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-")
-
-
-def category_tags(category: str | None) -> list[str]:
-    """Moodle's category path as one tag: ``$course$/top/Default for X`` ->
-    ``category-default-for-x`` (the ``$context$`` and ``top`` parts say nothing)."""
-    if not category:
-        return []
-    parts = [p for p in category.split("/") if p.strip() and not p.strip().startswith("$")]
-    if parts and parts[0].strip().lower() == "top":
-        parts = parts[1:]
-    slug = tag_slug(" ".join(parts))
-    return [CATEGORY_TAG + slug] if slug else []
-
-
-def apply_format(text: str, fmt: str | None) -> str:
-    """Markdown for a text Moodle marked with a format: [plain] shows literally,
-    [moodle] keeps each line break; [html] and [markdown] are Markdown already."""
-    fmt = (fmt or "").lower()
-    if fmt == "plain":
-        return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
-    if fmt == "moodle":
-        return text.replace("\n", "  \n")
-    return text
 
 
 def formatted(raw: str) -> str:
@@ -469,9 +395,7 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any], line: int) -> dict[
 
 
 def question_key(title: str, number: int, questions: list[dict[str, Any]]) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = "-".join(re.findall(r"[a-z0-9]+", ascii_title.lower()))[:60].strip("-")
-    base = base or f"gift-{number}"
+    base = tag_slug(title) or f"gift-{number}"
     taken = {q["key"] for q in questions}
     key, suffix = base, 2
     while key in taken:

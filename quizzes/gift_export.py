@@ -15,14 +15,13 @@ from typing import Any
 from quizzes.gift import (
     ANY_NUMBER,
     BLANK,
-    CATEGORY_TAG,
     UNSUPPORTED,
     WEIGHT_RE,
     GiftError,
     parse_gift,
-    tag_slug,
     to_number,
 )
+from quizzes.gift_moodle import CATEGORY_TAG, tag_slug
 from quizzes.types import QuestionDataError, get_type
 from quizzes.types.base import path_of
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from quizzes.content import get_quiz_by_slug
-from quizzes.gift import GiftEncodingError, GiftError, decode_gift, parse_gift, read_gift
+from quizzes.gift import GiftError, parse_gift, read_gift
+from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.gift_export import export_gift
 from quizzes.types import QuestionDataError, get_type
 from tests.factories import PASSWORD, single_choice
@@ -104,7 +105,7 @@ def test_format_markers_are_honoured_not_kept_as_text():
 
 
 def test_plain_text_is_escaped_for_markdown_and_html():
-    from quizzes.gift import apply_format
+    from quizzes.gift_moodle import apply_format
 
     assert apply_format("<b>1. *not* a list</b> & co", "plain") == (
         r"&lt;b\>1\. \*not\* a list&lt;/b\> &amp; co")
