@@ -3,6 +3,11 @@
 Columns: email, name, department (code), hire_date (YYYY-MM-DD), roles
 (space- or semicolon-separated; empty means learner). Existing users (by
 email) are updated: a changed department is a transfer.
+
+A roster is applied in bulk (a 1,000-row sync is one of the maximum size): the
+users are looked up together, written in one flush, and their enrollments made
+together through accounts' `members_placed` signal, not row by row. People a
+roster creates have no password (no hash is computed) until they are invited.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from accounts.models import ROLES, Department, User
-from accounts.service import add_user, get_department_by_code, move_user, users_by_email
+from accounts.service import get_department_by_code, users_by_email
+from accounts.signals import members_placed
 from audit import service as audit
 from extensions import db
 
@@ -50,9 +57,7 @@ def import_roster(text: str, source: str = "roster") -> RosterResult:
     rows = parse_roster(text, source)
     result = RosterResult()
     try:
-        existing = users_by_email(row.email for row in rows)
-        for row in rows:
-            apply_row(row, result, existing.get(row.email))
+        apply_rows(rows, users_by_email(row.email for row in rows), result)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -66,9 +71,10 @@ def parse_roster(text: str, source: str = "roster") -> list[RosterRow]:
     if missing:
         raise RosterError([f"{source}: line 1: missing column(s): {', '.join(missing)}"])
     rows, errors, seen = [], [], {}
+    departments: dict[str, Department | None] = {}
     for record in reader:
         line = reader.line_num
-        problems, row = check_row(record, line)
+        problems, row = check_row(record, line, departments)
         email = (record.get("email") or "").strip().lower()
         if email in seen:
             problems.append(f"email {email} also on line {seen[email]}")
@@ -82,15 +88,23 @@ def parse_roster(text: str, source: str = "roster") -> list[RosterRow]:
     return rows
 
 
-def check_row(record: dict[str, str | None], line: int) -> tuple[list[str], RosterRow | None]:
-    """One row's problems (field-named) and, when it has none, the row to apply."""
+def check_row(record: dict[str, str | None], line: int,
+              departments: dict[str, Department | None] | None = None
+              ) -> tuple[list[str], RosterRow | None]:
+    """One row's problems (field-named) and, when it has none, the row to apply.
+
+    `departments` caches the codes looked up, shared by the rows of one roster."""
     values = {key: (record.get(key) or "").strip() for key in COLUMNS}
     problems = []
     if not EMAIL_PATTERN.match(values["email"]):
         problems.append(f"email: '{values['email']}' is not an email address")
     if not values["name"]:
         problems.append("name: empty")
-    department = get_department_by_code(values["department"]) if values["department"] else None
+    departments = {} if departments is None else departments
+    code = values["department"]
+    if code and code not in departments:
+        departments[code] = get_department_by_code(code)
+    department = departments.get(code) if code else None
     if department is None:
         problems.append(f"department: unknown code '{values['department']}'")
     hire_date = None
@@ -110,19 +124,46 @@ def check_row(record: dict[str, str | None], line: int) -> tuple[list[str], Rost
     return problems, row
 
 
-def apply_row(row: RosterRow, result: RosterResult, user: User | None) -> User:
-    """Create or update the row's user (no commit); a changed department is a transfer.
+def apply_rows(rows: Sequence[RosterRow], existing: Mapping[str, User],
+               result: RosterResult) -> dict[str, User]:
+    """Create or update every row's user (no commit); a changed department is a transfer.
 
-    `user` is the existing account with the row's email (see users_by_email), or None.
+    `existing` holds the accounts with the rows' emails (see users_by_email); the rows'
+    emails are distinct (parse_roster and the API check). Returns the users by email.
     """
-    if user is None:
-        user = add_user(row.email, row.name, roles=row.roles, department=row.department,
-                        hire_date=row.hire_date)
-        if set(row.roles) != {"learner"}:
+    users: dict[str, User] = {}
+    placed: list[tuple[User, int | None]] = []
+    for row in rows:
+        user = existing.get(row.email)
+        if user is None:
+            user = User(email=row.email, name=row.name, roles=" ".join(sorted(set(row.roles))),
+                        department=row.department, hire_date=row.hire_date, active=True,
+                        session_version=1, password_hash=None)
+            db.session.add(user)
+            result.created.append(row.email)
+            placed.append((user, None))
+        else:
+            previous = user.department_id
+            if _update(user, row):
+                result.updated.append(row.email)
+            else:
+                result.unchanged += 1
+            if row.department.id != previous:
+                placed.append((user, previous))
+        users[row.email] = user
+    db.session.flush()  # one INSERT pass; the ids the audit and the enrollments need
+    for email in result.created:
+        user = users.get(email)
+        if user is not None and user.roles != "learner":
             audit.record(None, "roles", "user", user.id, f"{user.email}: created as {user.roles}",
                          name=user.email, old=None, new=user.roles)
-        result.created.append(row.email)
-        return user
+    if placed:
+        members_placed.send(None, placements=placed)
+    return users
+
+
+def _update(user: User, row: RosterRow) -> bool:
+    """Apply the row to an existing user; True if anything changed."""
     new_roles = " ".join(sorted(set(row.roles)))
     if new_roles != " ".join(sorted(user.role_set)):
         audit.record(None, "roles", "user", user.id, f"{user.email}: {user.roles} -> {new_roles}",
@@ -130,9 +171,5 @@ def apply_row(row: RosterRow, result: RosterResult, user: User | None) -> User:
     changed = (user.name, user.hire_date, user.roles, user.department_id) != (
         row.name, row.hire_date, new_roles, row.department.id)
     user.name, user.hire_date, user.roles = row.name, row.hire_date, new_roles
-    move_user(user, row.department)
-    if changed:
-        result.updated.append(row.email)
-    else:
-        result.unchanged += 1
-    return user
+    user.department = row.department
+    return changed

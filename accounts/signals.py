@@ -2,10 +2,13 @@
 
 `member_placed` is sent, inside the open transaction, whenever a user gets a
 department for the first time or moves to another one; courses listens and
-enrolls the user in what that department was assigned.
+enrolls the user in what that department was assigned. `members_placed` is the
+same for many users at once (a roster): sent once, with a list of
+(user, previous department id) pairs, so the enrollments are made in bulk.
 """
 
 from blinker import Namespace
 
 _signals = Namespace()
 member_placed = _signals.signal("member-placed")
+members_placed = _signals.signal("members-placed")

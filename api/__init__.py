@@ -1,6 +1,13 @@
 """JSON API for other systems (token auth, OpenAPI document), xAPI statements."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask
+
+# the reserved example domains (RFC 2606): settings.py's XAPI_ACTIVITY_BASE placeholder
+# is one; activity IRIs sent to a real LRS under it would collide with every other
+# installation that kept it
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
 
 DEFAULTS = {
     "API_RATE_LIMIT": "300 per minute",  # per token (per address without one)
@@ -41,3 +48,18 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(api_cli)
     app.cli.add_command(xapi_cli)
     connect_listeners()
+    placeholder = placeholder_base_warning(app.config)
+    if placeholder:
+        app.logger.warning(placeholder)
+
+
+def placeholder_base_warning(config: dict) -> str | None:
+    """A warning when statements go to an LRS under the placeholder activity IRI."""
+    base = str(config.get("XAPI_ACTIVITY_BASE") or "")
+    host = (urlsplit(base).hostname or "").lower()
+    if not config.get("XAPI_ENDPOINT") or not any(
+            host == domain or host.endswith("." + domain) for domain in PLACEHOLDER_DOMAINS):
+        return None
+    return (f"XAPI_ENDPOINT is set but XAPI_ACTIVITY_BASE is the placeholder {base}: "
+            "set it to an IRI of this installation (e.g. https://lms.yourcompany.cn/xapi) "
+            "before statements reach the LRS; activity ids cannot be changed afterwards")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from api import lrs, tokens
+from api import lrs, placeholder_base_warning, tokens
 
 api_cli = AppGroup("api", help="The JSON API.")
 token_cli = AppGroup("token", help="API tokens: create (shown once), list, revoke.")
@@ -60,6 +61,9 @@ def revoke_command(ref: str) -> None:
 def forward_command(batch_size: int | None, retries: int | None, follow: bool,
                     interval: float) -> None:
     """POST pending statements to the LRS in batches (XAPI_ENDPOINT, XAPI_USERNAME, ...)."""
+    placeholder = placeholder_base_warning(current_app.config)
+    if placeholder:
+        click.echo(f"warning: {placeholder}", err=True)
     while True:
         try:
             forwarder = lrs.Forwarder.from_config(batch_size=batch_size, retries=retries)

@@ -4,13 +4,20 @@
    `claimed_until`) in a short transaction, so two forwarders never take the same rows
    and no database lock is held while talking to the LRS.
 2. Rows whose earlier POST may have reached the LRS (`send_started_at` set: a timeout,
-   a crash, a gateway error) are first looked up there (GET ?statementId=); those the
-   LRS has are marked forwarded without being sent again.
-3. Mark the rest as being sent (committed), POST them as one batch, then mark them
-   forwarded. A refused connection, 429 or 503 means nothing was stored: the marks
-   are cleared and the batch is retried with exponential backoff. Any other failure
-   leaves them marked, so step 2 checks before the retry.
-4. A 409 means the LRS already has some ids: the batch is delivered one by one.
+   a crash, a gateway error) are first looked up there (GET ?statementId=). A row
+   counts as stored only when the answer's body holds that statement (a conformant
+   LRS answers an unknown id with 404 or with 200 and `{"statements": []}`); those
+   are marked forwarded without being sent again, the rest are resent, same id.
+3. Mark the rest as being sent (committed), POST them as one batch, then mark
+   forwarded exactly the ids the LRS's answer lists (xAPI: 200 and the array of
+   ids). Ids missing from the answer (a 204, a cut-off body) stay in doubt and are
+   looked up before the retry. A refused connection, 429 or 503 means nothing was
+   stored: the marks are cleared and the batch is retried with exponential backoff.
+   Any other failure leaves them marked, so step 2 checks before the retry.
+4. A 409 means the LRS holds one of the ids already: the batch is delivered one by
+   one, and a 409 for one statement is settled by fetching what the LRS holds under
+   that id: the same statement is forwarded; a different one is a real conflict and
+   the row is rejected (kept, with the reason), never counted as delivered.
    A 400 on one statement marks it rejected (kept, with the LRS's answer);
    401/403 stop the run. When retries run out, the rows are released and stay pending.
 """
@@ -18,6 +25,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import random
 import time
@@ -67,25 +75,29 @@ class LrsClient:
                         "X-Experience-API-Version": XAPI_VERSION}
         self.timeout = timeout
 
-    def post(self, statements: list[dict[str, Any]]) -> None:
+    def post(self, statements: list[dict[str, Any]]) -> set[str]:
+        """POST a batch; the statement ids the LRS's answer lists as stored."""
         body = json.dumps(statements, ensure_ascii=False).encode("utf-8")
-        self._send(urllib.request.Request(self.url, data=body, method="POST", headers={
+        answer = self._send(urllib.request.Request(self.url, data=body, method="POST", headers={
             **self.headers, "Content-Type": "application/json"}))
+        return stored_ids(answer)
 
-    def exists(self, statement_id: str) -> bool:
+    def fetch(self, statement_id: str) -> dict[str, Any] | None:
+        """The statement the LRS holds under this id, or None when it holds none."""
         url = f"{self.url}?{urllib.parse.urlencode({'statementId': statement_id})}"
         try:
-            self._send(urllib.request.Request(url, method="GET", headers=self.headers))
+            answer = self._send(urllib.request.Request(url, method="GET", headers=self.headers))
         except LrsError as error:
             if error.kind == "missing":
-                return False
+                return None
             raise
-        return True
+        return statement_in(answer, statement_id)
 
-    def _send(self, request: urllib.request.Request) -> None:
+    def _send(self, request: urllib.request.Request) -> Any:
+        """The decoded JSON answer (None for an empty body)."""
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
+                body = response.read()
         except urllib.error.HTTPError as error:
             detail = error.read()[:500].decode("utf-8", "replace")
             raise LrsError(_kind_of_status(error.code),
@@ -94,8 +106,45 @@ class LrsClient:
             refused = isinstance(error.reason, ConnectionRefusedError)
             raise LrsError("not_stored" if refused else "in_doubt",
                            f"LRS unreachable: {error.reason}") from None
-        except (TimeoutError, ConnectionError) as error:
-            raise LrsError("in_doubt", f"LRS connection failed: {error}") from None
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
+            # a cut-off answer (IncompleteRead, RemoteDisconnected): the LRS may have stored it
+            raise LrsError("in_doubt", f"LRS connection failed: {error!r}") from None
+        if not body.strip():
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise LrsError("in_doubt", "LRS answered with a body that is not JSON") from None
+
+
+def stored_ids(answer: Any) -> set[str]:
+    """The ids in a POST answer: xAPI 1.0.3 answers 200 with the array of statement ids."""
+    if not isinstance(answer, list):
+        return set()
+    return {item for item in answer if isinstance(item, str)}
+
+
+def statement_in(answer: Any, statement_id: str) -> dict[str, Any] | None:
+    """The statement with this id in a GET answer: the statement itself, or a
+    StatementResult (`{"statements": [...]}`) that holds it; None otherwise."""
+    if not isinstance(answer, dict):
+        return None
+    candidates = answer.get("statements") if "statements" in answer else [answer]
+    if not isinstance(candidates, list):
+        return None
+    return next((s for s in candidates if isinstance(s, dict) and s.get("id") == statement_id),
+                None)
+
+
+def same_statement(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """The LRS holds our statement under its id (it may add stored, authority, version)."""
+    def key(statement: dict[str, Any]) -> tuple[Any, ...]:
+        actor = statement.get("actor") or {}
+        identity = next((actor[k] for k in ("mbox", "mbox_sha1sum", "openid", "account")
+                         if k in actor), None)
+        return (statement.get("id"), (statement.get("verb") or {}).get("id"),
+                (statement.get("object") or {}).get("id"), json.dumps(identity, sort_keys=True))
+    return key(ours) == key(theirs)
 
 
 def _kind_of_status(status: int) -> str:
@@ -175,7 +224,7 @@ class Forwarder:
         if not rows:
             return
         try:
-            self.client.post([row.payload for row in rows])
+            stored = self.client.post([row.payload for row in rows])
         except LrsError as error:
             if error.kind == "conflict":
                 self._one_by_one(token, rows)
@@ -186,8 +235,20 @@ class Forwarder:
             if error.kind in ("not_stored", "auth"):
                 self._clear_sending(rows)  # the LRS stored none of them
             raise
-        self._mark_forwarded(rows)
-        self.report.sent += len(rows)
+        self._settle(rows, stored)
+
+    def _settle(self, rows: list[XapiStatement], stored: set[str]) -> None:
+        """After a POST the LRS answered: forwarded are the ids its answer lists; the
+        others are looked up, and what the LRS does not show stays in doubt (resent)."""
+        listed = [row for row in rows if row.statement_id in stored]
+        if listed:
+            self._mark_forwarded(listed)
+            self.report.sent += len(listed)
+        unlisted = [row for row in rows if row.statement_id not in stored]
+        missing = self._resolve_at_lrs(unlisted, sent=True)
+        if missing:
+            raise LrsError("in_doubt", f"the LRS's answer did not hold {len(missing)} of the "
+                                       f"{len(rows)} statement id(s) sent; they are resent")
 
     def _delay(self, attempt: int) -> float:
         delay = min(self.backoff_max, self.backoff * 2 ** attempt)
@@ -195,36 +256,47 @@ class Forwarder:
 
     def _confirm_in_doubt(self, rows: list[XapiStatement]) -> list[XapiStatement]:
         """Rows whose earlier POST may have landed: the ones the LRS has are done."""
-        remaining = []
+        in_doubt = [row for row in rows if row.send_started_at is not None]
+        missing = {row.id for row in self._resolve_at_lrs(in_doubt, sent=False)}
+        return [row for row in rows if row.send_started_at is None or row.id in missing]
+
+    def _resolve_at_lrs(self, rows: list[XapiStatement], *, sent: bool) -> list[XapiStatement]:
+        """Look each row up at the LRS: ours there -> forwarded; a different statement
+        under our id -> rejected (a real conflict, kept); the rows the LRS lacks are
+        returned, to be (re)sent."""
+        missing = []
         for row in rows:
-            if row.send_started_at is not None and self.client.exists(row.statement_id):
+            held = self.client.fetch(row.statement_id)
+            if held is None:
+                missing.append(row)
+            elif same_statement(row.payload, held):
                 self._mark_forwarded([row])
-                self.report.confirmed += 1
+                if sent:
+                    self.report.sent += 1
+                else:
+                    self.report.confirmed += 1
             else:
-                remaining.append(row)
-        return remaining
+                self._mark_rejected(row, "409 conflict: the LRS holds a different statement "
+                                         f"under the id {row.statement_id}")
+        return missing
 
     def _one_by_one(self, token: str, rows: list[XapiStatement]) -> None:
+        """The LRS holds some of these ids: settle each statement on its own."""
         for row in rows:
             if not self._mark_sending(token, [row]):
                 continue  # our lease ran out and another forwarder has it now
-            if self.client.exists(row.statement_id):
-                self._mark_forwarded([row])
-                self.report.confirmed += 1
-                continue
+            if not self._resolve_at_lrs([row], sent=False):
+                continue  # at the LRS already (or a real conflict, now rejected)
             try:
-                self.client.post([row.payload])
+                stored = self.client.post([row.payload])
             except LrsError as error:
-                if error.kind == "conflict":  # the LRS has this id: ours, generated once
-                    self._mark_forwarded([row])
-                    self.report.confirmed += 1
-                    continue
                 if error.kind == "rejected":
                     self._mark_rejected(row, str(error))
                     continue
-                raise
-            self._mark_forwarded([row])
-            self.report.sent += 1
+                if error.kind != "conflict":
+                    raise
+                stored = set()  # 409: the id arrived meanwhile; look at what the LRS holds
+            self._settle([row], stored)
 
     def _bisect_rejected(self, token: str, rows: list[XapiStatement], error: LrsError) -> None:
         """A 400 refuses the whole batch: find the statements it is about, send the rest."""
@@ -238,14 +310,13 @@ class Forwarder:
             if not half:
                 continue
             try:
-                self.client.post([row.payload for row in half])
+                stored = self.client.post([row.payload for row in half])
             except LrsError as inner:
                 if inner.kind != "rejected":
                     raise
                 self._bisect_rejected(token, half, inner)
                 continue
-            self._mark_forwarded(half)
-            self.report.sent += len(half)
+            self._settle(half, stored)
 
     # --- state changes, each committed at once --------------------------------------------
 

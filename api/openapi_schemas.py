@@ -71,7 +71,10 @@ SCHEMAS: dict[str, Any] = {
     "Department": obj({"id": INTEGER, "code": STRING, "name": STRING,
                        "parent": nullable(STRING)}),
     "DepartmentInput": obj({"code": text(64, CODE), "name": text(200, WORDS),
-                            "parent": nullable(text(64))},
+                            "parent": {**nullable(text(64, WORDS)),
+                                       "description": "the parent's code; null: move to "
+                                                      "the top of the tree; omitted: kept "
+                                                      "(the top for a new department)"}},
                            ["code", "name"]),
     "DepartmentUpsert": obj({"departments": {"type": "array", "minItems": 1,
                                              "maxItems": 1000,
@@ -89,9 +92,11 @@ SCHEMAS: dict[str, Any] = {
         "hire_date": {**nullable(DATE), "description": "omitted: kept; null: cleared"},
         "roles": {"type": "array",
                   "items": {**STRING, "enum": [r for r in ROLES if r in API_ROLES]},
-                  "description": "omitted: kept (learner for a new user); admin accounts "
-                                 "are neither made nor changed through the API"},
-        "active": {**BOOLEAN, "description": "false deactivates a leaver; omitted: kept"},
+                  "description": "omitted: kept (learner for a new user); null is refused; "
+                                 "admin accounts are neither made nor changed through the "
+                                 "API"},
+        "active": {**BOOLEAN, "description": "false deactivates a leaver; omitted: kept; "
+                                             "null is refused"},
     }, ["email", "name", "department"]),
     "UserUpsert": obj({"users": {"type": "array", "minItems": 1, "maxItems": 1000,
                                  "items": ref("UserInput")}}),

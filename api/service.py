@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import service as accounts
 from accounts.models import Department, User
-from accounts.roster import RosterResult, RosterRow, apply_row, check_row
+from accounts.roster import RosterResult, RosterRow, apply_rows, check_row
 from accounts.signals import member_placed
 from api.queries import status_fields
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
@@ -118,8 +118,9 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
     seen: dict[str, int] = {}
     existing = accounts.users_by_email(row["email"] for _, row in checked
                                        if isinstance(row.get("email"), str))
+    departments: dict[str, Department | None] = {}  # looked up once per code
     for index, row in checked:
-        item = _prepare_user(index, row, errors)
+        item = _prepare_user(index, row, errors, departments)
         if item is None:
             continue
         problem = _admin_problem(item, existing.get(item.row.email))
@@ -137,8 +138,8 @@ def upsert_users(rows: Any, max_rows: int = 1000) -> BulkResult:
     return _apply_users(prepared, existing)
 
 
-def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
-                  ) -> _UserRow | None:
+def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]],
+                  departments: dict[str, Department | None]) -> _UserRow | None:
     key = row["email"].strip().lower() if isinstance(row.get("email"), str) else None
     found: list[dict[str, Any]] = []
     email = _text(row, "email", index, key, found, required=True)
@@ -146,20 +147,22 @@ def _prepare_user(index: int, row: dict[str, Any], errors: list[dict[str, Any]]
     department = _text(row, "department", index, key, found, required=True)
     hire_date = _text(row, "hire_date", index, key, found, required=False)
     roles = row.get("roles")
-    if roles is not None and not (isinstance(roles, list) and all(
+    if "roles" in row and not (isinstance(roles, list) and all(
             isinstance(r, str) and "\x00" not in r and len(r) <= LIMITS["role"]
             for r in roles)):
-        found.append(row_error(index, "roles", "must be a list of role names", key))
+        found.append(row_error(index, "roles", "must be a list of role names (omit the field "
+                               "to keep a user's roles)", key))
     active = row.get("active")
-    if active is not None and not isinstance(active, bool):
-        found.append(row_error(index, "active", "must be true or false", key))
+    if "active" in row and not isinstance(active, bool):
+        found.append(row_error(index, "active", "must be true or false (omit the field to "
+                               "keep it)", key))
     if found:
         errors.extend(found)
         return None
     # accounts' roster rules, exactly as the CSV import applies them
     record = {"email": email, "name": name, "department": department,
               "hire_date": hire_date or "", "roles": " ".join(roles or [])}
-    problems, roster_row = check_row(record, index)
+    problems, roster_row = check_row(record, index, departments)
     for problem in problems:
         field_name, _, message = problem.partition(": ")
         errors.append(row_error(index, field_name, message, key))
@@ -193,8 +196,9 @@ def _apply_users(prepared: list[_UserRow], existing: dict[str, User]) -> BulkRes
                     item.row.roles = sorted(before.role_set)
                 if item.keep_hire_date:
                     item.row.hire_date = before.hire_date
-            user = apply_row(item.row, roster_result, before)
-            if item.active is not None and set_active(user, item.active):
+        users = apply_rows([item.row for item in prepared], existing, roster_result)
+        for item in prepared:
+            if item.active is not None and set_active(users[item.row.email], item.active):
                 active_changed.add(item.row.email)
         db.session.commit()
     except IntegrityError:
@@ -254,7 +258,13 @@ def upsert_departments(rows: Any, max_rows: int = 1000) -> BulkResult:
         name = _text(row, "name", index, key, found, required=True)
         parent = _text(row, "parent", index, key, found, required=False)
         code, name = (code or "").strip(), (name or "").strip()
+        if parent is not None and not parent.strip():
+            found.append(row_error(index, "parent", "empty; give a department code, or null "
+                                   "to move the department to the top of the tree", key))
         parent = parent.strip() if parent else None
+        if "parent" not in row and code in existing:  # omitted: kept
+            kept = existing[code].parent_id
+            parent = next((d.code for d in existing.values() if d.id == kept), None)
         if not found:
             if code not in existing and not CODE_PATTERN.fullmatch(code):
                 found.append(row_error(index, "code", "must be letters, digits, '.', '_' or '-', "

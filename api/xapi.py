@@ -19,9 +19,8 @@ Activity IRIs, under XAPI_ACTIVITY_BASE: /courses/<slug>, /courses/<slug>/lesson
 
 from __future__ import annotations
 
-import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -30,6 +29,8 @@ from sqlalchemy import insert, select
 
 from accounts.models import Department, User
 from api.models import XapiStatement, utcnow
+from api.xapi_interactions import interaction
+from api.xapi_interactions import response as interaction_response
 from courses.models import Course, Enrollment, Lesson, OutlineItem
 from extensions import db
 from quizzes.models import Attempt, Question, Quiz, Response
@@ -128,7 +129,25 @@ def actor(user: User) -> dict[str, Any]:
 
 def timestamp(value: datetime | None) -> str:
     """UTC, ISO 8601 with milliseconds and Z (stored datetimes are naive UTC)."""
-    return (value or utcnow()).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    return event_time(value).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def event_time(when: datetime | None) -> datetime:
+    """When the event happened, to the millisecond.
+
+    Courses and quizzes stamp their rows in whole seconds; a statement is recorded
+    in its event's own transaction, so a stamp that is `now` cut to the second is
+    replaced by the clock: otherwise a quiz event sorts before a lesson opened
+    earlier in the same second. An older stamp (an attempt closed lazily after its
+    deadline) is the event's time and is kept.
+    """
+    now = utcnow()
+    if when is None:
+        return now
+    when = when.replace(tzinfo=None)
+    if when.microsecond == 0 and timedelta(0) <= now - when < timedelta(seconds=1):
+        return now
+    return when
 
 
 def duration(seconds: float) -> str:
@@ -284,12 +303,15 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
 def _answer_statement(user: User, attempt: Attempt, response: Response, key: str,
                       shared_context: dict[str, Any]) -> dict[str, Any]:
     revision = response.revision
+    definition = {"type": ACTIVITY_TYPES["question"], "name": {"und": key},
+                  "description": {"und": revision.prompt[:1000]},
+                  **interaction(revision.type_id, revision.data)}
     obj = {"objectType": "Activity", "id": question_iri(attempt.quiz, key),
-           "definition": {"type": ACTIVITY_TYPES["question"], "interactionType": "other",
-                          "name": {"und": key}}}
+           "definition": definition}
     result: dict[str, Any] = {"completion": response.answer is not None}
     if response.answer is not None:
-        result["response"] = _response_text(response.answer)
+        result["response"] = interaction_response(revision.type_id, revision.data,
+                                                  response.answer)
     if response.fraction is not None:
         result["score"] = score(response.fraction * revision.points, revision.points,
                                 response.fraction)
@@ -327,11 +349,6 @@ def on_course_completed(user: User, enrollment: Enrollment, **_: Any) -> None:
 def _attempt_duration(attempt: Attempt) -> str:
     end = attempt.submitted_at or utcnow()
     return duration((end - attempt.started_at).total_seconds())
-
-
-def _response_text(answer: Any) -> str:
-    text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
-    return text[:4000]
 
 
 def connect_listeners() -> None:

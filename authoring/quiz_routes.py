@@ -21,9 +21,10 @@ from authoring.forms import (
 )
 from authoring.routes import bp
 from authoring.service import AuthoringError, StaleEdit
-from quizzes.bank import apply_import, export_quiz_gift, plan_import
+from quizzes.bank import ImportPlan, apply_import, export_quiz_gift, plan_import
 from quizzes.content import get_quiz_by_slug
 from quizzes.forms import raw_answer
+from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.models import Question, Quiz
 from quizzes.types import REGISTRY, get_type
 from quizzes.types.forms import MAX_ROWS
@@ -214,13 +215,27 @@ def gift(slug: str):  # type: ignore[no-untyped-def]
     form, confirm = UploadForm(), ConfirmForm()
     plan, status = None, 200
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8", errors="replace")
         fmt = "aiken" if request.form.get("format") == "aiken" else "gift"
-        plan = plan_import(quiz, text, fmt)
-        confirm.text.data, confirm.token.data = text, fmt
-        status = 200 if plan.ok else 400
+        encoding = "gb18030" if request.form.get("encoding") == "gb18030" else None
+        try:
+            text = decode_gift(form.file.data.read(), encoding)
+        except GiftEncodingError as error:  # never mojibake offered for import
+            plan, status = ImportPlan(rejected=[encoding_problem(error)]), 400
+        else:
+            plan = plan_import(quiz, text, fmt)
+            confirm.text.data, confirm.token.data = text, fmt
+            status = 200 if plan.ok else 400
     return render_template("authoring/gift.html", quiz=quiz, form=form, confirm=confirm,
                            plan=plan), status
+
+
+def encoding_problem(error: GiftEncodingError) -> str:
+    if error.encoding == "gb18030":
+        return _("The file is not UTF-8 text, but it reads as GB18030 (Chinese Windows): "
+                 "choose GB18030 as the encoding and check it again, or save it as UTF-8. "
+                 "(%(detail)s)", detail=str(error))
+    return _("The file is not UTF-8 text: save it as UTF-8 and upload it again. "
+             "(%(detail)s)", detail=str(error))
 
 
 @bp.post("/quizzes/<slug>/gift/confirm")

@@ -4,14 +4,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from accounts.signals import member_placed
+    from accounts.signals import member_placed, members_placed
     from courses import models  # noqa: F401
-    from courses.assignment import on_member_placed
+    from courses.assignment import on_member_placed, on_members_placed
     from courses.cli import content_cli, courses_cli
     from courses.rendering import markdown_filter
     from courses.routes import bp, item_url
 
     member_placed.connect(on_member_placed)
+    members_placed.connect(on_members_placed)
     app.register_blueprint(bp)
     app.cli.add_command(content_cli)
     app.cli.add_command(courses_cli)

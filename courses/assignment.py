@@ -7,6 +7,7 @@ new department's courses and keeps every enrollment the learner already had.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
@@ -102,5 +103,48 @@ def _enroll(user: User, assignment: Assignment) -> bool:
 
 def on_member_placed(user: User, previous_department_id: int | None = None) -> None:
     """accounts' signal: a user joined or moved; enroll them in what now reaches them."""
-    for assignment in assignments_for(user.department_id):
-        _enroll(user, assignment)
+    enroll_members([user])
+
+
+def on_members_placed(_sender: object, placements: Sequence[tuple[User, int | None]] = (),
+                      **_: object) -> None:
+    """accounts' bulk signal (a roster): the same for many users, in a few queries."""
+    enroll_members([user for user, _previous in placements])
+
+
+def enroll_members(users: Sequence[User]) -> int:
+    """Enroll each user in what reaches their department now, as `_enroll` does one by
+    one: the assignments once per department, existing enrollments in one query per
+    500 users, one flush. Returns how many enrollments were created."""
+    reaching: dict[int | None, list[Assignment]] = {}
+    wanted: list[tuple[User, Assignment]] = []
+    for user in users:
+        if user.department_id not in reaching:
+            reaching[user.department_id] = assignments_for(user.department_id)
+        wanted.extend((user, assignment) for assignment in reaching[user.department_id])
+    if not wanted:
+        return 0
+    user_ids = sorted({user.id for user, _ in wanted})
+    course_ids = {assignment.course_id for _, assignment in wanted}
+    existing: dict[tuple[int, int], Enrollment] = {}
+    for start in range(0, len(user_ids), 500):
+        existing.update(((e.user_id, e.course_id), e) for e in db.session.scalars(
+            select(Enrollment).where(Enrollment.user_id.in_(user_ids[start:start + 500]),
+                                     Enrollment.course_id.in_(course_ids))))
+    created = 0
+    for user, assignment in wanted:
+        enrollment = existing.get((user.id, assignment.course_id))
+        if enrollment is not None:
+            if enrollment.assignment_id is None:
+                enrollment.assignment_id = assignment.id
+                enrollment.source = "assignment"
+                enrollment.due_date = enrollment.due_date or due_date_for(assignment, user)
+            continue
+        enrollment = Enrollment(user_id=user.id, course_id=assignment.course_id,
+                                source="assignment", assignment_id=assignment.id,
+                                due_date=due_date_for(assignment, user))
+        db.session.add(enrollment)
+        existing[(user.id, assignment.course_id)] = enrollment
+        created += 1
+    db.session.flush()
+    return created

@@ -15,7 +15,7 @@ from audit.service import record
 from extensions import db
 from quizzes.aiken import AikenError, parse_aiken
 from quizzes.content import QuestionSource, add_question_revision, question_from_dict
-from quizzes.gift import GiftError, parse_gift
+from quizzes.gift import GiftError, read_gift
 from quizzes.gift_export import export_gift
 from quizzes.models import Question, Quiz
 from quizzes.types import QuestionDataError, UnknownQuestionType
@@ -25,16 +25,25 @@ from quizzes.types import QuestionDataError, UnknownQuestionType
 class ImportPlan:
     added: list[QuestionSource] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # "line N: message"
+    skipped: list[str] = field(default_factory=list)  # unsupported, left out when asked
 
     @property
     def ok(self) -> bool:
         return not self.rejected and bool(self.added)
 
 
-def plan_import(quiz: Quiz, text: str, fmt: str = "gift") -> ImportPlan:
+def plan_import(quiz: Quiz, text: str, fmt: str = "gift",
+                skip_unsupported: bool = False) -> ImportPlan:
+    """With skip_unsupported, GIFT questions Relay cannot express are left out (named in
+    `skipped`) instead of rejecting the file."""
     plan = ImportPlan()
     try:
-        dicts = parse_gift(text) if fmt == "gift" else parse_aiken(text)
+        if fmt == "gift":
+            read = read_gift(text, skip_unsupported=skip_unsupported)
+            dicts = read.questions
+            plan.skipped = [f"line {line}: {message}" for line, message in read.skipped]
+        else:
+            dicts = parse_aiken(text)
     except (GiftError, AikenError) as error:
         plan.rejected = [_("line %(line)s: %(problem)s", line=line, problem=message)
                          for line, message in error.errors]
@@ -48,7 +57,7 @@ def plan_import(quiz: Quiz, text: str, fmt: str = "gift") -> ImportPlan:
         except (QuestionDataError, UnknownQuestionType, ValueError) as error:
             plan.rejected.append(_("line %(line)s: %(problem)s", line=parsed.get("line", "?"),
                                    problem=error))
-    if not dicts:
+    if not dicts and not plan.skipped:
         plan.rejected.append(_("line %(line)s: %(problem)s", line=1,
                                problem=_("no questions found")))
     return plan

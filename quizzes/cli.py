@@ -9,6 +9,7 @@ from accounts import service as accounts
 from quizzes import service
 from quizzes.bank import apply_import, export_quiz_gift, plan_import
 from quizzes.content import get_quiz_by_slug
+from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.models import Quiz
 
 cli = AppGroup("quizzes", help="Quizzes: question banks, overrides, deadlines.")
@@ -21,11 +22,19 @@ def _quiz(slug: str) -> Quiz:
     return quiz
 
 
-def _import(path: Path, slug: str, fmt: str, dry_run: bool) -> None:
+def _import(path: Path, slug: str, fmt: str, dry_run: bool, skip_unsupported: bool = False,
+            encoding: str | None = None) -> None:
     quiz = _quiz(slug)
-    plan = plan_import(quiz, path.read_text(encoding="utf-8"), fmt)
+    try:
+        text = decode_gift(path.read_bytes(), encoding)
+    except GiftEncodingError as error:
+        hint = " (run again with --encoding gb18030)" if error.encoding == "gb18030" else ""
+        raise click.ClickException(f"{path.name}: {error}{hint}") from None
+    plan = plan_import(quiz, text, fmt, skip_unsupported=skip_unsupported)
     for source in plan.added:
         click.echo(f"+ {source.key} ({source.type_id})")
+    for problem in plan.skipped:
+        click.echo(f"{path.name}: skipped, unsupported: {problem}", err=True)
     for problem in plan.rejected:
         click.echo(f"{path.name}: {problem}", err=True)
     if not plan.ok:
@@ -40,9 +49,15 @@ def _import(path: Path, slug: str, fmt: str, dry_run: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--quiz", "slug", required=True)
 @click.option("--dry-run", is_flag=True, help="report only")
-def import_gift_command(path: Path, slug: str, dry_run: bool) -> None:
-    """Add the questions of a Moodle GIFT file to a quiz (all or nothing)."""
-    _import(path, slug, "gift", dry_run)
+@click.option("--skip-unsupported", is_flag=True,
+              help="leave out (and name) the questions Relay cannot express, import the rest")
+@click.option("--encoding", type=click.Choice(["utf-8", "gb18030"]), default=None,
+              help="the file's encoding when it is not UTF-8 (e.g. from Chinese Windows)")
+def import_gift_command(path: Path, slug: str, dry_run: bool, skip_unsupported: bool,
+                        encoding: str | None) -> None:
+    """Add the questions of a Moodle GIFT file to a quiz (all or nothing, unless
+    --skip-unsupported)."""
+    _import(path, slug, "gift", dry_run, skip_unsupported, encoding)
 
 
 @cli.command("import-aiken")

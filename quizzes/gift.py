@@ -7,13 +7,20 @@ problem listed. ``quizzes.gift_export.export_gift`` writes questions back. What 
 comment line, which Moodle ignores, and every exported question is parsed
 back to prove it round-trips: a question that would not is reported, never
 silently dropped or changed.
+
+Moodle's own files read as Moodle reads them: ``[html]``/``[plain]``/``[moodle]``/
+``[markdown]`` before a question's text, an answer or a feedback (``[plain]`` is
+shown literally, ``[moodle]`` keeps its line breaks); ``::name::`` becomes the
+key; Moodle's ``// [id:...]`` comment gives the key instead and ``[tag:...]`` the
+tags; a ``$CATEGORY:`` becomes a ``category-...`` tag (written back as a
+``$CATEGORY:`` line on export). ``parse_gift(..., skip_unsupported=True)``
+leaves out only the questions Relay cannot express, and names them.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 
 from quizzes import question_type_name
 from quizzes.content import MAX_POINTS, valid_points
+from quizzes.gift_moodle import apply_format, category_tags, parse_moodle_comments, tag_slug
 from quizzes.types import QuestionDataError, get_type
 from quizzes.types.base import is_finite
 
@@ -56,9 +64,18 @@ class GiftError(ValueError):
 
 
 class BadQuestion(Exception):  # noqa: N818 - internal, always collected into a GiftError
-    def __init__(self, line: int, message: Any) -> None:  # a lazy string, shown translated
+    """`message` may be a lazy string, shown translated; `unsupported`: valid GIFT that
+    Relay cannot express (skippable), not a typo."""
+
+    def __init__(self, line: int, message: Any, unsupported: bool = False) -> None:
         super().__init__(message)
-        self.line, self.message = line, message
+        self.line, self.message, self.unsupported = line, message, unsupported
+
+
+@dataclass
+class GiftRead:
+    questions: list[dict[str, Any]]
+    skipped: list[tuple[int, str]]  # (line, why): only with skip_unsupported
 
 
 @dataclass
@@ -90,21 +107,30 @@ class Answer:
 
 def parse_gift(text: str) -> list[dict[str, Any]]:
     """Parse a GIFT file into question dicts, or raise GiftError listing every problem."""
+    return read_gift(text).questions
+
+
+def read_gift(text: str, skip_unsupported: bool = False) -> GiftRead:
+    """Parse a GIFT file; with skip_unsupported, the questions Relay cannot express are
+    left out and named in `skipped`, and only real errors reject the file."""
     questions: list[dict[str, Any]] = []
     errors: list[tuple[int, str]] = []
+    skipped: list[tuple[int, str]] = []
     category: str | None = None
     for chunk in split_chunks(text.lstrip("\ufeff")):
         try:
             category, question = parse_chunk(chunk, category)
         except BadQuestion as exc:
-            errors.append((exc.line, exc.message))
+            (skipped if skip_unsupported and exc.unsupported else errors).append(
+                (exc.line, exc.message))
             continue
         if question is not None:
-            question["key"] = question_key(question["title"], len(questions) + 1, questions)
+            name = question.pop("idnumber") or question["title"]
+            question["key"] = question_key(name, len(questions) + 1, questions)
             questions.append(question)
     if errors:
         raise GiftError(errors)
-    return questions
+    return GiftRead(questions, skipped)
 
 
 def split_chunks(text: str) -> list[Chunk]:
@@ -142,9 +168,12 @@ def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[st
             return category, None
     first = chunk.line_at(start)
     tags, points, patch = parse_relay(chunk)
+    idnumber, moodle_tags = parse_moodle_comments(
+        "\n".join(line for _, line in chunk.comments if not RELAY_RE.match(line)))
     title, start = parse_title(chunk, start)
     marker = FORMAT_RE.match(text, start)
     prompt, body, body_at = split_block(chunk, marker.end() if marker else start)
+    prompt = apply_format(prompt, marker.group(1) if marker else None)
     type_id, data, general = parse_block(body, lambda pos: chunk.line_at(body_at + pos))
     try:
         data = get_type(type_id).validate(data)
@@ -152,11 +181,26 @@ def parse_chunk(chunk: Chunk, category: str | None) -> tuple[str | None, dict[st
             data = get_type(type_id).validate(apply_patch(data, patch, first))
     except QuestionDataError as exc:
         raise BadQuestion(chunk.line_at(body_at), _l(
-            "%(type)s: %(problem)s", type=question_type_name(type_id), problem=exc)) from None
+            "%(type)s: %(problem)s", type=question_type_name(type_id), problem=exc),
+            unsupported=not patch) from None
+    tags = list(dict.fromkeys([*tags, *moodle_tags, *category_tags(category)]))
     question = {"key": "", "type": type_id, "title": title, "prompt": prompt, "points": points,
                 "tags": tags, "feedback": general, "data": data, "category": category,
-                "line": first}  # fmt: skip
+                "line": first, "idnumber": idnumber}  # fmt: skip
     return category, question
+
+
+def formatted(raw: str) -> str:
+    """A feedback's text: restored, its leading format marker honoured."""
+    marker = FORMAT_RE.match(raw)
+    return apply_format(restore(raw[marker.end():] if marker else raw),
+                        marker.group(1) if marker else None)
+
+
+def without_marker(raw: str) -> str:
+    """An answer's text: a leading format marker dropped (answers are plain text here)."""
+    marker = FORMAT_RE.match(raw)
+    return raw[marker.end():] if marker else raw
 
 
 def parse_relay(chunk: Chunk) -> tuple[list[str], int | float, dict[str, Any]]:
@@ -197,6 +241,9 @@ def split_block(chunk: Chunk, start: int) -> tuple[str, str, int]:
     """Find the one ``{...}`` block; text after it makes a missing-word prompt."""
     text = chunk.text
     opening, closing = text.find("{", start), text.find("}", start)
+    if opening < 0 and closing < 0:
+        raise BadQuestion(chunk.line_at(start), "no answer block {...}: a description, which "
+                          "Relay does not import (a literal { is \\{)", unsupported=True)
     if opening < 0:
         raise BadQuestion(chunk.line_at(start), _l("no answer block {...} (a literal { is \\{)"))
     if closing < opening:
@@ -205,7 +252,9 @@ def split_block(chunk: Chunk, start: int) -> tuple[str, str, int]:
     nested, extra = text.find("{", opening + 1, closing), re.search(r"[{}]", text[closing + 1 :])
     if nested >= 0 or extra:
         at = nested if nested >= 0 else closing + 1 + extra.start()
-        raise BadQuestion(chunk.line_at(at), _l("one answer block {...} per question"))
+        several = nested < 0 and extra is not None and extra.group() == "{"
+        raise BadQuestion(chunk.line_at(at), _l("one answer block {...} per question"),
+                          unsupported=several)
     before, after = text[start:opening], text[closing + 1 :]
     prompt = restore(before + BLANK + after if after.strip() else before)
     if not prompt:
@@ -217,7 +266,7 @@ def parse_block(body: str, line_at: Callable[[int], int]) -> tuple[str, dict[str
     """Tell the type from the block's shape, in Moodle's order, and parse it."""
     general = ""
     if (split := body.rfind("####")) >= 0:
-        body, general = body[:split], restore(body[split + 4 :])
+        body, general = body[:split], formatted(body[split + 4 :])
     content = body.strip()
     if not content:
         return "essay", {}, general
@@ -248,7 +297,8 @@ def split_answers(body: str, line_at: Callable[[int], int]) -> list[Answer]:
         weight = WEIGHT_RE.match(raw)
         text, _, feedback = raw[weight.end() if weight else 0 :].partition("#")
         value = to_number(weight.group(1)) if weight else None
-        answers.append(Answer(mark.group(), value, text, restore(feedback), line_at(mark.start())))
+        answers.append(Answer(mark.group(), value, without_marker(text), formatted(feedback),
+                              line_at(mark.start())))
     return answers
 
 
@@ -259,12 +309,14 @@ def parse_choice(answers: list[Answer]) -> tuple[str, dict[str, Any]]:
         options = [{"text": restore(a.text), "weight": a.score(), "feedback": a.feedback}
                    for a in answers]  # fmt: skip
         return "multiple_response", {"options": options}
-    for a in answers:
-        if a.score() not in (0, 100):
-            raise BadQuestion(a.line, _l("a block with = is single choice and cannot give "
-                                 "%(score)s%%; drop the = for multiple response",
-                                 score=f"{a.score():g}"))  # fmt: skip
-    options = [{"text": restore(a.text), "correct": a.score() == 100, "feedback": a.feedback}
+    for a in answers:  # wrong options may give partial credit, as in Moodle
+        if (a.marker == "=" and a.score() != 100) or not 0 <= a.score() <= 100 or (
+                a.marker == "~" and a.score() == 100):
+            raise BadQuestion(a.line, _l(
+                "a block with = is single choice: an = answer gives 100%% and a ~ answer "
+                "0 to 99%%, not %(score)s%%", score=f"{a.score():g}"), unsupported=True)
+    options = [{"text": restore(a.text), "correct": a.marker == "=", "feedback": a.feedback,
+                **({"credit": a.score()} if a.marker == "~" and a.score() else {})}
                for a in answers]  # fmt: skip
     return "single_choice", {"options": options}
 
@@ -284,7 +336,7 @@ def parse_matching(answers: list[Answer]) -> dict[str, Any]:
 
 def parse_true_false(answer: bool, comment: str) -> dict[str, Any]:
     # Moodle: {TRUE#shown when answered wrongly#shown when answered rightly}.
-    wrong, _, right = (restore(part) for part in comment.partition("#"))
+    wrong, _, right = (formatted(part) for part in comment.partition("#"))
     return {"answer": answer, "feedback_true": right if answer else wrong,
             "feedback_false": wrong if answer else right}  # fmt: skip
 
@@ -292,11 +344,13 @@ def parse_true_false(answer: bool, comment: str) -> dict[str, Any]:
 def parse_numerical(body: str, line_at: Callable[[int], int]) -> dict[str, Any]:
     rest_at = body.index("#") + 1
     rest = body[rest_at:]
+    if re.search(r"[=~]", rest) and not rest.lstrip().startswith(("=", "~")):
+        rest, rest_at = "=" + rest, rest_at - 1  # {#3:2~#wrong}: the first answer is 100%
     if re.search(r"[=~]", rest):
         answers = split_answers(rest, lambda pos: line_at(rest_at + pos))
     else:
         spec, _, feedback = rest.partition("#")
-        answers = [Answer("=", None, spec, restore(feedback), line_at(rest_at))]
+        answers = [Answer("=", None, spec, formatted(feedback), line_at(rest_at))]
     entries = []
     for a in answers:
         if a.marker == "~" and not a.text.strip():
@@ -350,9 +404,7 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any], line: int) -> dict[
 
 
 def question_key(title: str, number: int, questions: list[dict[str, Any]]) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = "-".join(re.findall(r"[a-z0-9]+", ascii_title.lower()))[:60].strip("-")
-    base = base or f"gift-{number}"
+    base = tag_slug(title) or f"gift-{number}"
     taken = {q["key"] for q in questions}
     key, suffix = base, 2
     while key in taken:

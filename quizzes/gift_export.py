@@ -12,7 +12,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from quizzes.gift import ANY_NUMBER, BLANK, UNSUPPORTED, WEIGHT_RE, GiftError, parse_gift, to_number
+from quizzes.gift import (
+    ANY_NUMBER,
+    BLANK,
+    UNSUPPORTED,
+    WEIGHT_RE,
+    GiftError,
+    parse_gift,
+    to_number,
+)
+from quizzes.gift_moodle import CATEGORY_TAG, tag_slug
 from quizzes.types import QuestionDataError, get_type
 from quizzes.types.base import path_of
 
@@ -28,8 +37,9 @@ def export_gift(questions: list[dict[str, Any]]) -> tuple[str, list[tuple[str, s
         except ValueError as exc:
             skipped.append((str(question.get("key") or ""), str(exc)))
             continue
-        if question.get("category") and question["category"] != category:
-            category = question["category"]
+        wanted = question.get("category") or category_of(question.get("tags") or [])
+        if wanted and wanted != category:
+            category = wanted
             blocks.append("$CATEGORY: " + " ".join(str(category).split()))
         blocks.append(block)
     return ("\n\n".join(blocks) + "\n" if blocks else ""), skipped
@@ -60,18 +70,35 @@ def export_question(question: dict[str, Any]) -> str:
             meta["points"] = to_number(number_text(float(points)))
         except (TypeError, ValueError):
             raise ValueError(f"points {points!r} is not a number") from None
-    if question.get("tags"):
-        meta["tags"] = list(question["tags"])
+    moodle_tags, other_tags = [], []
+    for tag in question.get("tags") or []:
+        if tag.startswith(CATEGORY_TAG):
+            continue  # written as the $CATEGORY: line before the question
+        (moodle_tags if tag_slug(tag) == tag else other_tags).append(tag)
+    if other_tags:
+        meta["tags"] = other_tags
     if patch := data_diff(data, reparse(body)["data"]):
         meta["data"] = patch
     if meta:
         body = f"// [relay:{json.dumps(meta, ensure_ascii=False, sort_keys=True)}]\n{body}"
+    tokens = [f"[tag:{tag}]" for tag in moodle_tags]  # Moodle reads tags from this comment
+    key = str(question.get("key") or "")
+    if key and tag_slug(str(question.get("title") or key)) != key:  # the title gives it
+        tokens.insert(0, f"[id:{key.replace(']', chr(92) + ']')}]")  # the key comes back
+    if tokens:
+        body = " ".join(tokens).join(("// ", "\n")) + body
     parsed = reparse(body)
     wanted = {"type": type_id, "prompt": prompt, "feedback": feedback, "data": data}
     for name, want in wanted.items():
         if parsed[name] != want:
             raise ValueError(f"its {name} cannot be written in GIFT exactly")
     return body
+
+
+def category_of(tags: list[str]) -> str | None:
+    """The Moodle category a ``category-...`` tag came from (see gift.category_tags)."""
+    found = next((t for t in tags if t.startswith(CATEGORY_TAG)), None)
+    return f"$course$/{found[len(CATEGORY_TAG):]}" if found else None
 
 
 def reparse(text: str) -> dict[str, Any]:
@@ -149,7 +176,7 @@ WRITERS: dict[str, Callable[[dict[str, Any]], str | list[str]]] = {
     "essay": lambda data: "",
     "true_false": write_true_false,
     "single_choice": lambda data: [
-        answer_line("=" if o["correct"] else "~", None, o["text"], o["feedback"])
+        answer_line("=" if o["correct"] else "~", o.get("credit"), o["text"], o["feedback"])
         for o in data["options"]
     ],
     "multiple_response": lambda data: [

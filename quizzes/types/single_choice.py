@@ -1,4 +1,8 @@
-"""single_choice: pick exactly one option; full marks for the correct one."""
+"""single_choice: pick exactly one option; full marks for the correct one.
+
+A wrong option may carry partial ``credit`` (a percentage above 0 and below 100),
+as Moodle's single-answer multiple choice does (GIFT ``~%50%almost``).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from quizzes.types.base import (
     as_bool,
     as_list,
     as_mapping,
+    as_number,
     as_text,
     check_keys,
     check_raw_keys,
@@ -49,12 +54,13 @@ def validate_choice_options(value: Any, path: str) -> list[dict[str, Any]]:
     for i, raw in enumerate(as_list(value, path, min_len=2)):
         here = path_of(path, i)
         raw = as_mapping(raw, here)
-        check_keys(raw, here, ("text", "correct"), ("feedback", "misconception"))
+        check_keys(raw, here, ("text", "correct"), ("feedback", "misconception", "credit"))
         options.append(
             {
                 "text": as_text(raw["text"], path_of(here, "text")),
                 "correct": as_bool(raw["correct"], path_of(here, "correct")),
                 **option_extras(raw, here),
+                **option_credit(raw, here),
             }
         )
     reject_duplicates([o["text"] for o in options], path, "text")
@@ -62,6 +68,20 @@ def validate_choice_options(value: Any, path: str) -> list[dict[str, Any]]:
     if correct != 1:
         raise QuestionDataError(path, f"exactly one option must be correct, found {correct}")
     return options
+
+
+def option_credit(raw: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """A wrong option's partial credit in percent; absent (or 0) means none."""
+    credit = raw.get("credit")
+    if credit is None or credit == 0:
+        return {}
+    here = path_of(path, "credit")
+    if raw.get("correct") is True:
+        raise QuestionDataError(here, "only a wrong option takes partial credit")
+    value = as_number(credit, here, 0, 100)
+    if value == 100:
+        raise QuestionDataError(here, "must be below 100 (full marks are the correct option's)")
+    return {"credit": value}
 
 
 def right_choice(options: Sequence[Mapping[str, Any]]) -> int:
@@ -92,14 +112,15 @@ def is_right(option: Mapping[str, Any]) -> bool:
 
 
 def grade_choice(options: Sequence[Mapping[str, Any]], answer: Any) -> Grade:
-    """1 for the correct option, else 0; the chosen option's feedback either way."""
+    """1 for the correct option, a wrong one's credit (else 0); its feedback either way."""
     if answer is None:
         return Grade(0.0)
     if not is_index(answer, len(options)):
         raise AnswerError(SAVED_ANSWER_UNFIT)
     chosen = options[answer]
     tags = tags_if_wrong(chosen, not chosen["correct"])
-    return Grade(1.0 if chosen["correct"] else 0.0, chosen["feedback"], tags)
+    fraction = 1.0 if chosen["correct"] else chosen.get("credit", 0) / 100
+    return Grade(fraction, chosen["feedback"], tags)
 
 
 class SingleChoiceForm(QuestionDataForm):

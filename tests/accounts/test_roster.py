@@ -82,3 +82,57 @@ def test_role_changes_are_audited(make):
     entries = [e.summary for e in db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "roles").order_by(AuditEntry.id))]
     assert entries == ["c@x.com: created as hr", "a@x.com: learner -> learner trainer"]
+
+
+def roster_of(count_: int, department: str, prefix: str = "p") -> str:
+    return HEADER + "".join(f"{prefix}{i}@x.com,P {i},{department},2026-01-05,\n"
+                            for i in range(count_))
+
+
+def row_writes(statements: list[str]) -> tuple[int, int]:
+    """(INSERTs of a user or an enrollment, every other statement): the ORM inserts a
+    row per statement where the driver cannot return many keys at once (SQLite)."""
+    inserts = sum(s.lstrip().startswith(("INSERT INTO users", "INSERT INTO enrollments"))
+                  for s in statements)
+    return inserts, len(statements) - inserts
+
+
+def test_a_roster_is_applied_in_bulk_not_row_by_row(make):
+    """Lookups, enrollment checks and rollups run once per roster, not once per row (a
+    1,000-row sync is allowed). bench/roster.py prints the time."""
+    from tests.statements import statements_run
+
+    company = make.department("co")
+    sales = make.department("sales", parent=company)
+    finance = make.department("finance", parent=company)
+    assign_course(make.course("everyone"), company, due_days=30)
+    assign_course(make.course("numbers"), finance, due_days=10)
+    runs = {}
+    for rows in (5, 40):
+        with statements_run() as statements:
+            import_roster(roster_of(rows, "sales", prefix=f"n{rows}-"))
+        runs[rows] = row_writes(statements)
+    assert runs[40][1] == runs[5][1], runs  # the rest does not grow with the rows
+    assert runs[40][0] <= 2 * 40  # at most one INSERT per user and per enrollment
+    with statements_run() as statements:  # all 40 transfer to finance
+        result = import_roster(roster_of(40, "finance", prefix="n40-"))
+    inserts, others = row_writes(statements)
+    assert len(result.updated) == 40 and inserts <= 40 and others <= runs[40][1] + 10
+    moved = db.session.scalars(select(User).where(User.email.like("n40-%"))).all()
+    assert {u.department_id for u in moved} == {finance.id}
+    enrolled = db.session.execute(select(Enrollment.course_id, func.count()).join(
+        User, User.id == Enrollment.user_id).where(User.email.like("n40-%"))
+        .group_by(Enrollment.course_id)).all()
+    assert sorted(n for _, n in enrolled) == [40, 40]  # everyone's course, and finance's
+    assert sales.id != finance.id
+    from reports.maintenance import check
+
+    assert check() == []  # the HR rollups saw every bulk-written user and enrollment
+    db.session.rollback()  # check() leaves its temporary table in the transaction
+
+
+def test_people_a_roster_creates_have_no_password_until_invited(make):
+    make.department("sales")
+    import_roster(roster_of(3, "sales"))
+    assert db.session.scalars(select(User.password_hash).where(
+        User.email.like("p%@x.com"))).all() == [None, None, None]

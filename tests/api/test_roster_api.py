@@ -261,3 +261,45 @@ def test_a_roster_sync_looks_its_users_up_together_not_row_by_row(api, make):
     assert lookups == ["batch"]
     db.session.expire_all()
     assert not accounts.get_user_by_email("p1@example.com").active
+
+
+def test_a_departments_parent_omitted_is_kept_null_moves_it_to_the_top(api, make):
+    co = make.department("co", "Company")
+    make.department("sales", "Sales", parent=co)
+    renamed = api.put("/departments", {"departments": [{"code": "sales", "name": "Sales EU"}]})
+    assert renamed.json["updated"] == ["sales"]
+    assert api.get("/departments/sales").json["parent"] == "co"  # omitted: kept
+
+    empty = api.put("/departments", {"departments": [
+        {"code": "sales", "name": "Sales", "parent": ""},
+        {"code": "new", "name": "New", "parent": "  "}]})
+    assert empty.status_code == 422
+    details = empty.json["error"]["details"]
+    assert {(d["index"], d["field"]) for d in details} == {(0, "parent"), (1, "parent")}
+    assert "null" in details[0]["message"]
+    kept = api.get("/departments/sales").json
+    assert (kept["name"], kept["parent"]) == ("Sales EU", "co")
+
+    top = api.put("/departments", {"departments": [
+        {"code": "sales", "name": "Sales EU", "parent": None},
+        {"code": "fresh", "name": "Fresh"}]})
+    assert top.json == {"created": ["fresh"], "updated": ["sales"], "unchanged": []}
+    assert api.get("/departments/sales").json["parent"] is None
+    assert api.get("/departments/fresh").json["parent"] is None
+    spec = api.get("/openapi.json").json
+    parent = spec["components"]["schemas"]["DepartmentInput"]["properties"]["parent"]
+    assert parent["minLength"] == 1 and "null: move to the top" in parent["description"]
+
+
+def test_null_roles_or_active_are_refused_not_taken_as_kept(api, make):
+    make.department("sales")
+    make.user("lin@example.com", roles=("learner", "hr"))
+    response = api.put("/users", {"users": [
+        {"email": "lin@example.com", "name": "Lin", "department": "sales", "roles": None},
+        {"email": "new@example.com", "name": "New", "department": "sales", "active": None}]})
+    assert response.status_code == 422
+    assert {(d["index"], d["field"]) for d in response.json["error"]["details"]} == {
+        (0, "roles"), (1, "active")}
+    db.session.expire_all()
+    assert accounts.get_user_by_email("lin@example.com").role_set == {"learner", "hr"}
+    assert accounts.get_user_by_email("new@example.com") is None

@@ -1,8 +1,9 @@
 """Schemathesis fuzzes every operation of the OpenAPI document against a seeded app.
 
 Positive cases (valid by the document) and negative ones (invalid) go through the
-WSGI app with a token holding every scope; every response must be no 5xx, carry a
-status and body the document describes, and reject what is invalid. Examples are
+WSGI app with a token holding every scope; every response passes every check
+schemathesis has (CHECKS: no 5xx, a status, headers and body the document describes,
+invalid requests rejected, valid ones accepted, auth not ignored, ...). Examples are
 bounded and derandomized so the run is quick and repeatable.
 """
 
@@ -13,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import CHECKS, load_all_checks, positive_data_acceptance
 
 from api import tokens
 from courses.assignment import assign_course
@@ -25,6 +26,8 @@ EXAMPLES = 12
 # A body can be valid by the document and still name a course or department that does
 # not exist, repeat a row, or make a department its own ancestor: the rules answer 422.
 SEMANTIC = ("unknown course", "unknown code", "also in row", "its own ancestor")
+load_all_checks()
+EVERY_CHECK = list(CHECKS.get_all())
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def test_no_operation_fails_its_contract_or_answers_5xx(seeded):
     app, auth = seeded
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 14
+    assert len(operations) >= 14 and len(EVERY_CHECK) >= 14
     failures: list[str] = []
     for operation in operations:
         runs = [("examples", GenerationMode.POSITIVE, strategy, 3)
@@ -78,7 +81,7 @@ def _fuzz(strategy, mode, examples) -> None:  # type: ignore[no-untyped-def]
         excluded = []
         if mode is GenerationMode.POSITIVE and _only_semantic(response):
             excluded.append(positive_data_acceptance)
-        case.validate_response(response, excluded_checks=excluded)
+        case.validate_response(response, checks=EVERY_CHECK, excluded_checks=excluded)
 
     run()
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api import lrs, xapi
-from api.models import XapiStatement
+from api.models import XapiStatement, utcnow
 from extensions import db
 from tests.api.fake_lrs import PASSWORD, USERNAME, FakeLrs
 from tests.factories import Factories
@@ -151,6 +152,7 @@ def test_a_rejected_statement_is_kept_and_the_others_delivered(runner, server):
 def test_a_batch_the_lrs_partly_has_is_resolved_one_by_one(server):
     ids = add_statements(3)
     server.start()
+    server.duplicate_status = 409  # this LRS answers 409 even for an identical statement
     first = rows()[0]
     server.stored[first.statement_id] = first.payload  # e.g. sent by a forwarder that died
     report = lrs.Forwarder.from_config().run()
@@ -200,3 +202,118 @@ def test_forwarding_needs_an_endpoint(app_factory):
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["xapi", "forward"])
     assert result.exit_code != 0 and "XAPI_ENDPOINT" in result.output
+
+
+# --- a statement counts as stored only when the LRS shows it -----------------------------
+
+def forwarded_ids() -> set[str]:
+    return {r.statement_id for r in rows() if r.forwarded_at is not None}
+
+
+def expire_leases() -> None:
+    """As if the forwarder had died holding its batch, and its lease had run out."""
+    db.session.execute(update(XapiStatement).values(claimed_until=utcnow() - timedelta(1)))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("unknown_status", [200, 404])
+def test_an_lrs_that_lacks_an_in_doubt_statement_gets_it_again(app, server, unknown_status):
+    """The bug: a 200 to GET ?statementId= counted as stored, but a conformant LRS
+    answers 200 with an empty StatementResult (or 404) for an id it does not hold."""
+    ids = add_statements(3)
+    server.start()
+    server.unknown_status = unknown_status
+    db.session.execute(update(XapiStatement).values(send_started_at=utcnow()))  # in doubt
+    db.session.commit()
+    server.stored[ids[0]] = rows()[0].payload  # only the first one had landed
+
+    report = lrs.Forwarder.from_config().run()
+    assert (report.confirmed, report.sent) == (1, 2)
+    assert server.gets == 3 and dict(server.received) == {ids[1]: 1, ids[2]: 1}
+    assert forwarded_ids() == set(ids) == set(server.stored)
+
+
+@pytest.mark.parametrize("kill_at", [0, 1, 2, 3, "mid-answer"])
+@pytest.mark.parametrize("unknown_status", [200, 404])
+def test_a_kill_at_any_point_of_a_batch_loses_nothing(app, server, kill_at, unknown_status):
+    ids = add_statements(3)
+    server.start()
+    server.unknown_status = unknown_status
+    if kill_at == "mid-answer":
+        server.kill_mid_answer = True
+    else:
+        server.kill_at = kill_at  # stores that many of the batch, then dies unanswered
+    app.config.update(XAPI_RETRIES=1)
+    with pytest.raises(lrs.GiveUp):
+        lrs.Forwarder.from_config().run()
+    assert forwarded_ids() <= set(server.stored)  # nothing marked forwarded unless stored
+    assert all(r.send_started_at is not None for r in rows() if r.forwarded_at is None)
+
+    server.restart()
+    report = lrs.Forwarder.from_config().run()
+    assert forwarded_ids() == set(ids) == set(server.stored)
+    assert dict(server.received) == {i: 1 for i in ids}  # each stored exactly once
+    landed = 3 if kill_at == "mid-answer" else kill_at
+    assert (report.confirmed, report.sent) == (landed, 3 - landed)
+
+
+class Killed(BaseException):
+    """The forwarder's process dies (not an error it could handle)."""
+
+
+@pytest.mark.parametrize("point", ["before the POST", "after the POST"])
+def test_a_forwarder_killed_at_any_point_of_a_batch_loses_nothing(app, server, point,
+                                                                  monkeypatch):
+    ids = add_statements(3)
+    server.start()
+    post = lrs.LrsClient.post
+
+    def dying_post(client, statements):  # type: ignore[no-untyped-def]
+        if point == "after the POST":
+            post(client, statements)
+        raise Killed
+
+    monkeypatch.setattr(lrs.LrsClient, "post", dying_post)
+    with pytest.raises(Killed):
+        lrs.Forwarder.from_config().run()
+    assert forwarded_ids() == set()
+    monkeypatch.setattr(lrs.LrsClient, "post", post)
+    expire_leases()
+
+    report = lrs.Forwarder.from_config().run()
+    assert forwarded_ids() == set(ids) == set(server.stored)
+    assert dict(server.received) == {i: 1 for i in ids}
+    stored_before = point == "after the POST"
+    assert report.confirmed == (3 if stored_before else 0)
+
+
+def test_an_answer_without_ids_is_checked_before_counting(app, server):
+    """204 (or any answer that does not list the ids) proves nothing: look them up."""
+    ids = add_statements(3)
+    server.start()
+    server.post_status = 204
+    report = lrs.Forwarder.from_config().run()
+    assert report.sent == 3 and server.gets == 3
+    assert forwarded_ids() == set(ids) == set(server.stored)
+
+
+def test_an_identical_statement_sent_again_is_not_stored_twice(app, server):
+    ids = add_statements(2)
+    server.start()
+    server.stored[ids[0]] = rows()[0].payload
+    report = lrs.Forwarder.from_config().run()
+    assert report.sent == 2 and dict(server.received) == {ids[1]: 1}
+    assert forwarded_ids() == set(ids)
+
+
+def test_a_different_statement_under_our_id_is_a_conflict_kept_as_rejected(app, server):
+    ids = add_statements(2)
+    server.start()
+    other = {**rows()[0].payload, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}}
+    server.stored[ids[0]] = other  # another system used this id
+    report = lrs.Forwarder.from_config().run()
+    assert (report.rejected, report.sent) == (1, 1)
+    conflicting = next(r for r in rows() if r.statement_id == ids[0])
+    assert conflicting.forwarded_at is None and conflicting.rejected_at is not None
+    assert "different statement" in conflicting.last_error
+    assert server.stored[ids[0]] is other and forwarded_ids() == {ids[1]}

@@ -1,10 +1,13 @@
 """xAPI statements: one per learning event, valid by xAPI 1.0.3, written with the event."""
 
+import logging
 import uuid
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from api import xapi
 from api.models import XapiStatement
 from courses import service as courses
 from courses.assignment import assign_course
@@ -161,3 +164,43 @@ def test_statements_are_paged_with_since_and_more(make, client, issue):
     later = api.get(f"/xapi/statements?since={since}").json["statements"]
     assert [s["id"] for s in later] == [r.statement_id for r in rows[2:]]
     assert api.get("/xapi/statements?since=soon").status_code == 400
+
+
+def test_event_times_keep_milliseconds(monkeypatch):
+    now = datetime(2026, 3, 1, 9, 30, 15, 700_000)
+    monkeypatch.setattr(xapi, "utcnow", lambda: now)
+    # a row stamped in whole seconds in this very transaction: the clock, to the ms
+    assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 15)) == "2026-03-01T09:30:15.700Z"
+    # an older stamp is the event's own time (an attempt closed after its deadline)
+    assert xapi.timestamp(datetime(2026, 3, 1, 9, 0, 0)) == "2026-03-01T09:00:00.000Z"
+    assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 15, 250_000)) == (
+        "2026-03-01T09:30:15.250Z")
+    assert xapi.timestamp(None) == "2026-03-01T09:30:15.700Z"
+
+
+def test_quiz_events_sort_after_the_lesson_opened_before_them(make):
+    team = make.department("ops", "Operations")
+    course = make.course("c", lessons=1, quizzes=[make.quiz_source("check")])
+    assign_course(course, team)
+    learner = make.user(department=team)
+    courses.record_visit(learner, course.items[0])
+    answer_quiz(learner, "check", correct=True)
+    stamps = [s["timestamp"] for s in statements()]
+    assert [short(s)[0] for s in statements()][:3] == ["launched", "experienced", "attempted"]
+    assert stamps == sorted(stamps)  # recorded in this order, stamped in this order
+
+
+def test_a_warning_at_start_up_when_the_lrs_would_get_placeholder_iris(app_factory, caplog,
+                                                                       monkeypatch):
+    # alembic's fileConfig (migrations/env.py, run by the test database set-up) disables
+    # loggers that existed before it; a served app never runs it in its own process
+    monkeypatch.setattr(logging.getLogger("app"), "disabled", False)
+    with caplog.at_level(logging.WARNING):
+        app_factory(XAPI_ENDPOINT="https://lrs.acme.test/xapi/",
+                    XAPI_ACTIVITY_BASE="https://relay.example.com/xapi")
+    assert "XAPI_ACTIVITY_BASE is the placeholder https://relay.example.com/xapi" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        app_factory(XAPI_ENDPOINT="https://lrs.acme.test/xapi/", XAPI_ACTIVITY_BASE=BASE)
+        app_factory(XAPI_ACTIVITY_BASE="https://relay.example.com/xapi")  # no LRS: no harm
+    assert "placeholder" not in caplog.text

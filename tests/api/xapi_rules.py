@@ -127,6 +127,40 @@ def _activity(activity: Any, where: str) -> list[str]:
         for key in ("name", "description"):
             if key in definition:
                 problems += _language_map(definition[key], f"{where}.definition.{key}")
+        problems += _interaction(definition, f"{where}.definition")
+    return problems
+
+
+INTERACTION_TYPES = {"true-false", "choice", "fill-in", "long-fill-in", "matching",
+                     "performance", "sequencing", "likert", "numeric", "other"}
+# which component lists each interaction type may have (Data 4.1.4.1, Table 4.1.4.1.3)
+COMPONENTS = {"choice": {"choices"}, "sequencing": {"choices"}, "likert": {"scale"},
+              "matching": {"source", "target"}, "performance": {"steps"}}
+
+
+def _interaction(definition: dict[str, Any], where: str) -> list[str]:
+    kind = definition.get("interactionType")
+    lists = {"choices", "scale", "source", "target", "steps"} & set(definition)
+    if kind is None:
+        return [f"{where} has {sorted(lists)} without interactionType"] if lists else []
+    if kind not in INTERACTION_TYPES:
+        return [f"{where}.interactionType {kind!r} is not an xAPI interaction type"]
+    problems = [f"{where}.{name} is not allowed for {kind}"
+                for name in lists - COMPONENTS.get(kind, set())]
+    for name in lists:
+        ids = []
+        for index, component in enumerate(definition[name]):
+            here = f"{where}.{name}[{index}]"
+            if not isinstance(component.get("id"), str) or " " in component["id"]:
+                problems.append(f"{here}.id is not an identifier")
+            ids.append(component.get("id"))
+            if "description" in component:
+                problems += _language_map(component["description"], f"{here}.description")
+        if len(set(ids)) != len(ids):
+            problems.append(f"{where}.{name} repeats an id")
+    pattern = definition.get("correctResponsesPattern", [])
+    if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
+        problems.append(f"{where}.correctResponsesPattern is not a list of strings")
     return problems
 
 

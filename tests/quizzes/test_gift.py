@@ -53,7 +53,7 @@ def same(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...] = ROUND_T
         ("::Title without end{T}\n", 1, "title has no closing ::"),
         ("What?{maybe}\n", 1, "cannot tell the question type of {maybe}"),
         ("Two right?{=a =b ~c}\n", 1, "Single choice: options: exactly one option must be correct"),
-        ("Partial?{=a ~%50%b ~c}\n", 1, "cannot give 50%"),
+        ("Partial?{=%50%a ~b ~c}\n", 1, "an = answer gives 100%"),
         (
             "Sum?{~%50%a ~%20%b}\n",
             1,
@@ -135,6 +135,7 @@ def test_export_writes_moodle_style_gift():
     text, skipped = export_gift([sc, tf])
     assert skipped == []
     assert text == (
+        "// [id:tomb]\n"  # Moodle's idnumber comment: the key comes back on import
         "::Grant's tomb::[markdown]Who's buried in Grant's tomb?"
         "{\n\t~Grant\n\t=no one#Right!\n}\n\n"
         "::tf::[markdown]Grant is buried.{FALSE#No.#Yes.}\n"
