@@ -121,8 +121,10 @@ def read_gift(text: str, skip_unsupported: bool = False) -> GiftRead:
         try:
             category, question = parse_chunk(chunk, category)
         except BadQuestion as exc:
-            (skipped if skip_unsupported and exc.unsupported else errors).append(
-                (exc.line, exc.message))
+            if skip_unsupported and exc.unsupported:
+                skipped.append((exc.line, str(exc.message)))  # named now, in this locale
+            else:
+                errors.append((exc.line, exc.message))
             continue
         if question is not None:
             name = question.pop("idnumber") or question["title"]
