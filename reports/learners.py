@@ -123,7 +123,7 @@ def department_learners(scope: Scope, tree: Tree, department_id: int, filters: F
 def completions_by_former_members(department_id: int, filters: Filters) -> int:
     """Completions counted in this department by learners who have since moved away."""
     own = department_figures(Filters(filters.as_of, filters.course_id, None,
-                                     filters.hired_from, filters.hired_to))
+                                     filters.hired_from, filters.hired_to), [department_id])
     conditions = [Enrollment.source == "assignment", User.active.is_(True),
                   User.department_id == department_id,
                   Enrollment.completed_department_id == department_id,
