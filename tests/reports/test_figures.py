@@ -198,3 +198,12 @@ def test_deleting_a_learner_or_a_course_keeps_the_rollups_true(company):
     rows = rows_by_code(company, 0)
     assert shape(rows["acme"].figures) == (4, 3, 0, 1, 2, 3)  # sec only: ann, bob, eve
     assert rows["acme"].figures.average_score is None
+
+
+def test_subtree_depths_agree_with_ancestors(company):
+    tree = service.department_tree()
+    for root in tree.roots:
+        walked = tree.subtree_depths(root)
+        assert [d for d, _ in walked] == tree.subtree(root)
+        assert all(depth == len(tree.ancestors(d)) for d, depth in walked)
+    assert any(depth > 1 for root in tree.roots for _, depth in tree.subtree_depths(root))
