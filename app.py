@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import click
+from babel import dates
 from flask import (
     Flask,
     Response,
@@ -402,8 +404,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_global(_current_locale, "current_locale")
     app.add_template_global(_time_zone_name, "time_zone_name")
-    app.add_template_filter(lambda value: format_date(value, "medium") if value else "",
-                            "dateformat")
+    app.add_template_filter(_medium_date, "dateformat")
     app.add_template_filter(localtime, "localtime")
 
 
@@ -422,3 +423,18 @@ def _time_zone_name() -> str:
     offset = datetime.now(zone).strftime("%z")
     name = getattr(zone, "key", None) or getattr(zone, "zone", str(zone))
     return f"{name} (GMT{offset[:3]}:{offset[3:]})"
+
+
+def _medium_date(value: date | None) -> str:
+    """A date as the reader's locale writes it; report tables show hundreds of them, and
+    Babel takes a fifth of a millisecond for each, so plain dates are remembered."""
+    if not value:
+        return ""
+    if type(value) is date:
+        return _medium_plain_date(value, str(get_locale()))
+    return format_date(value, "medium")  # a datetime: Flask-Babel moves it to the zone
+
+
+@lru_cache(maxsize=4096)
+def _medium_plain_date(value: date, locale: str) -> str:
+    return dates.format_date(value, "medium", locale=locale)

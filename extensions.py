@@ -131,7 +131,30 @@ def reading_only() -> Iterator[None]:
         _READING_ONLY.reset(token)
 
 
+# Set by writing(): a read_only view's own, deliberate write transaction.
+_WRITING: ContextVar[bool] = ContextVar("relay_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """A write transaction of its own inside a read_only view (SQLite: BEGIN IMMEDIATE).
+
+    For a view that reads in the common case and writes only sometimes (the lesson page
+    records the step a learner opened only when it changes): the view reads a snapshot
+    without the write lock, and only the rare write queues for it. The snapshot ends
+    here (ORM objects read in it expire); the caller commits what it writes.
+    """
+    db.session.commit()
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def _reads_only() -> bool:
+    if _WRITING.get():
+        return False
     if _READING_ONLY.get():
         return True
     if not has_request_context() or request.endpoint is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, exists, func
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from extensions import db
 
@@ -61,11 +61,6 @@ class User(UserMixin, db.Model):
         return bool(self.role_set.intersection(roles))
 
     @property
-    def heads_a_department(self) -> bool:
-        return db.session.scalar(
-            select(Department.id).where(Department.head_id == self.id).limit(1)) is not None
-
-    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
@@ -74,6 +69,13 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+# Whether the user leads a department (heads read their subtree's reports, and the header
+# shows them the link). Deferred: the login loader asks for it in the user's own query
+# (accounts.service.load_user); anywhere else, reading it runs one query.
+User.heads_a_department = column_property(
+    exists().where(Department.head_id == User.id), deferred=True)
 
 
 class SchoolSettings(db.Model):

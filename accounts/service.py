@@ -8,6 +8,7 @@ from datetime import date
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, undefer
 
 from accounts.models import ROLES, Department, User
 from accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
@@ -100,7 +101,10 @@ def load_user(login_id: str) -> User | None:
     user_id, _, version = login_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # one query for every request: the user, their department (the header and home page
+    # name it) and whether they head one (the header's Reports link)
+    user = db.session.scalar(select(User).where(User.id == int(user_id)).options(
+        joinedload(User.department), undefer(User.heads_a_department)))
     if user is None or user.session_version != int(version):
         return None
     return user

@@ -15,6 +15,14 @@ then prints:
 5. the raw enrollment export of every row to CSV (and XLSX on the smallest set) in a
    child process: rows, seconds and peak resident memory (VmHWM) of that process.
 
+Over HTTP (`--http URI[,URI]`, on databases generated before, e.g. by
+`flask demo generate --learners 100000`): starts gunicorn (1 sync worker) on each
+database, signs in an HR user through the login form, and times, warm, one request
+after another (median and best of --repeat): the dashboard, the largest team's
+drill-down, the largest division's subtree drill-down, the concept heat map and one
+learner's transcript. The client sits on the same machine, so the time is the server's
+plus well under a millisecond.
+
 SQLite runs on a file in a temporary folder. PostgreSQL runs in a private database
 relay_bench_<pid> on RELAY_TEST_POSTGRES_URL's server (default 127.0.0.1:5432),
 created and dropped here; it is skipped when the server does not answer.
@@ -273,6 +281,89 @@ def export_worker(uri: str, fmt: str, instance: Path) -> None:
           f"{seconds:9.1f} s, peak RSS {peak:.0f} MB (app loaded: {before:.0f} MB)")
 
 
+HR_EMAIL, HR_PASSWORD = "bench-hr@example.com", "bench-password-1"
+
+
+def http_pages(uri: str, repeat: int) -> None:
+    """The report pages over HTTP on an existing generated database."""
+    import re
+    import urllib.parse
+    from http.client import HTTPConnection
+
+    from accounts.models import Department, User
+    from accounts.service import create_user, get_user_by_email, set_password
+
+    instance = Path(tempfile.mkdtemp(prefix="relay-hr-http-"))
+    app = make_app(uri, instance)
+    with app.app_context():
+        user = get_user_by_email(HR_EMAIL) or create_user(
+            HR_EMAIL, "Bench HR", password=HR_PASSWORD, roles=("hr",))
+        set_password(user, HR_PASSWORD)
+        db.session.commit()
+        team = db.session.execute(
+            select(User.department_id, func.count()).where(User.department_id.is_not(None))
+            .group_by(User.department_id).order_by(func.count().desc()).limit(1)).one()
+        root = db.session.scalar(select(Department.id).where(Department.parent_id.is_(None))
+                                 .order_by(Department.id).limit(1))
+        children = db.session.execute(
+            select(Department.parent_id, func.count()).where(Department.parent_id.is_not(None),
+                                                             Department.parent_id != root)
+            .group_by(Department.parent_id).order_by(func.count().desc()).limit(1)).one()
+        learner = db.session.scalar(select(User.id).where(User.department_id == team[0])
+                                    .order_by(User.id).limit(1))
+        learners = db.session.scalar(select(func.count()).select_from(User))
+        db.session.remove()
+        db.engine.dispose()
+    pages = [("dashboard", "/reports"),
+             (f"one department drill-down ({team[1]} learners)", f"/reports/departments/{team[0]}"),
+             (f"a division's subtree drill-down ({children[1]} teams)",
+              f"/reports/departments/{children[0]}?subtree=y"),
+             ("concept heat map", "/reports/concepts"),
+             ("learner transcript", f"/reports/learners/{learner}")]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--timeout", "120", "app:create_app()"], cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": uri, "SECRET_KEY": "bench"})
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        connection = HTTPConnection("127.0.0.1", port, timeout=120)
+
+        def get(path: str, cookie: str = "") -> tuple[int, str, str]:
+            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            response = connection.getresponse()
+            body = response.read().decode()
+            return response.status, body, (response.getheader("Set-Cookie") or "").split(";")[0]
+
+        _status, page, cookie = get("/login")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        connection.request("POST", "/login", urllib.parse.urlencode(
+            {"email": HR_EMAIL, "password": HR_PASSWORD,
+             "csrf_token": token.group(1) if token else ""}),
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        response.read()
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+        print(f"\n{make_url(uri).get_backend_name()}, {learners} users, over HTTP "
+              f"(gunicorn, 1 sync worker)", flush=True)
+        for label, path in pages:
+            status = get(path, cookie)[0]
+            if status != 200:
+                print(f"    {label}: HTTP {status}")
+                continue
+            show(label, timed(lambda path=path: get(path, cookie), repeat))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", default="10000,100000")
@@ -283,10 +374,16 @@ def main() -> None:
     parser.add_argument("--export-worker")
     parser.add_argument("--format", default="csv")
     parser.add_argument("--instance")
+    parser.add_argument("--http", help="database URIs, comma-separated: time the report "
+                        "pages over HTTP on these (generated before), nothing else")
     args = parser.parse_args()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.export_worker:
         export_worker(args.export_worker, args.format, Path(args.instance))
+        return
+    if args.http:
+        for uri in args.http.split(","):
+            http_pages(uri, args.repeat)
         return
     sizes = [int(n) for n in args.learners.split(",")]
     for backend in args.backends.split(","):

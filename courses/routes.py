@@ -87,19 +87,23 @@ def resume(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/courses/<slug>/lessons/<int:item_id>")
+@read_only  # reads a snapshot; only a change of step writes (record_visit)
 @login_required
 def lesson(slug: str, item_id: int):  # type: ignore[no-untyped-def]
     course = _course_or_404(slug)
-    item = _item_or_404(course, item_id)
+    progress = service.course_progress(current_user, course)
+    view = progress.view_of(item_id)
+    if view is None:
+        abort(404)
+    item = view.item
     if item.kind != "lesson":
         return redirect(item_url(item))
-    service.record_visit(current_user, item)
-    progress = service.course_progress(current_user, course)
     previous, following = progress.neighbours(item)
-    done = any(view.done for view in progress.items if view.item.id == item.id)
-    return render_template("courses/lesson.html", progress=progress, item=item,
+    page = render_template("courses/lesson.html", progress=progress, item=item,
                            lesson=item.lesson, previous=previous, following=following,
-                           done=done, form=ActionForm())
+                           done=view.done, form=ActionForm())
+    service.record_visit(current_user, item, seen=progress)  # after: it ends the snapshot
+    return page
 
 
 @bp.post("/courses/<slug>/lessons/<int:item_id>/read")

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, exists, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from accounts.models import User
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.signals import course_completed, lesson_read, lesson_viewed
-from extensions import db
+from extensions import db, writing
 from quizzes.models import Quiz, QuizGrade
 
 
@@ -70,6 +70,10 @@ class CourseProgress:
                 return view.item
         return self.items[0].item if self.items else None
 
+    def view_of(self, item_id: int) -> ItemView | None:
+        """The step with this id, if the learner can see it in this course."""
+        return next((view for view in self.items if view.item.id == item_id), None)
+
     def neighbours(self, item: OutlineItem) -> tuple[OutlineItem | None, OutlineItem | None]:
         ids = [view.item.id for view in self.items]
         index = ids.index(item.id)
@@ -125,17 +129,34 @@ def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
 
 
 def learner_items(course: Course) -> list[OutlineItem]:
-    """The outline as learners see it: published steps only.
+    """The outline as learners see it: published steps only."""
+    return learner_items_of([course.id]).get(course.id, [])
+
+
+def learner_items_of(course_ids: list[int]) -> dict[int, list[OutlineItem]]:
+    """The learners' outlines of several courses, by course id, in two queries.
 
     What `published` reads (each step's lesson, or its quiz's questions) comes in the
     same two queries, not in one or two lazy loads per step.
     """
+    outlines: dict[int, list[OutlineItem]] = {}
+    if not course_ids:
+        return outlines
     items = db.session.scalars(
-        select(OutlineItem).where(OutlineItem.course_id == course.id)
-        .order_by(OutlineItem.position)
+        select(OutlineItem).where(OutlineItem.course_id.in_(course_ids))
+        .order_by(OutlineItem.course_id, OutlineItem.position)
         .options(joinedload(OutlineItem.lesson),
                  joinedload(OutlineItem.quiz).selectinload(Quiz.questions)))
-    return [item for item in items if item.published]
+    for item in items:
+        if item.published:
+            outlines.setdefault(item.course_id, []).append(item)
+    return outlines
+
+
+def step_key(item: OutlineItem) -> str:
+    """How an enrollment's stored progress names a step: by its lesson or quiz, so the
+    record survives a reordered outline."""
+    return f"l{item.lesson_id}" if item.lesson_id else f"q{item.quiz_id}"
 
 
 def published_step() -> ColumnElement[bool]:
@@ -152,10 +173,19 @@ def published_step() -> ColumnElement[bool]:
 
 
 def course_progress(user: User, course: Course) -> CourseProgress:
-    items = learner_items(course)
-    done = done_item_ids(user.id, items)
-    views = [ItemView(item, item.id in done) for item in items]
-    return CourseProgress(course, get_enrollment(user, course), views)
+    return _progress(user.id, course, learner_items(course), get_enrollment(user, course))
+
+
+def _progress(user_id: int, course: Course, items: list[OutlineItem],
+              enrollment: Enrollment | None) -> CourseProgress:
+    """Done steps from the enrollment's stored record; without an enrollment (a course
+    the learner only browses) nothing is stored, so the progress rows are asked."""
+    if enrollment is not None:
+        stored = set(enrollment.done_steps.split())
+        done = {item.id for item in items if step_key(item) in stored}
+    else:
+        done = done_item_ids(user_id, items)
+    return CourseProgress(course, enrollment, [ItemView(item, item.id in done) for item in items])
 
 
 def my_onboarding(user: User) -> list[CourseProgress]:
@@ -168,8 +198,11 @@ def my_onboarding(user: User) -> list[CourseProgress]:
         select(Enrollment).join(Course, Course.id == Enrollment.course_id)
         .where(Enrollment.user_id == user.id,
                (Course.status == "published") | Enrollment.completed_at.is_not(None))
+        .options(contains_eager(Enrollment.course))
     ).all()
-    progress = [course_progress(user, e.course) for e in enrollments]
+    outlines = learner_items_of([e.course_id for e in enrollments])
+    progress = [_progress(user.id, e.course, outlines.get(e.course_id, []), e)
+                for e in enrollments]
     return sorted(progress, key=lambda p: (p.completed, p.enrollment.due_date or date.max,
                                            p.course.title))
 
@@ -183,15 +216,33 @@ def enroll_self(user: User, course: Course) -> Enrollment:
     return enrollment
 
 
-def record_visit(user: User, item: OutlineItem) -> None:
-    """Remember the step a learner opened, so 'continue' brings them back to it."""
-    enrollment = get_enrollment(user, item.course)
-    if enrollment is None:
-        return
-    enrollment.last_item_id = item.id
-    enrollment.started_at = enrollment.started_at or utcnow()
-    lesson_viewed.send(user, item=item)
-    db.session.commit()
+def record_visit(user: User, item: OutlineItem, seen: CourseProgress | None = None) -> bool:
+    """Remember the step a learner opened, so 'continue' brings them back to it, and
+    send `lesson_viewed` (the xAPI `experienced` statement); True if it wrote.
+
+    Only a change of step is written: opening the step the learner is on again writes
+    nothing, so the lesson page reads without SQLite's write lock in the common case.
+    `seen`, the progress the caller has read, answers that without a transaction; the
+    step is then compared again under the lock (two tabs opening the same new step
+    write once). Runs in a transaction of its own (extensions.writing): objects read
+    before it expire.
+    """
+    if seen is not None and (seen.enrollment is None
+                             or seen.enrollment.last_item_id == item.id):
+        return False
+    user_id, item_id, course_id = user.id, item.id, item.course_id
+    with writing():
+        enrollment = db.session.scalar(select(Enrollment).where(
+            Enrollment.user_id == user_id, Enrollment.course_id == course_id)
+            .with_for_update())
+        if enrollment is None or enrollment.last_item_id == item_id:
+            db.session.rollback()
+            return False
+        enrollment.last_item_id = item_id
+        enrollment.started_at = enrollment.started_at or utcnow()
+        lesson_viewed.send(user, item=item)
+        db.session.commit()
+    return True
 
 
 def lock_learner(user: User) -> None:
@@ -233,18 +284,38 @@ def mark_started(user: User, course: Course) -> Enrollment:
 
 
 def refresh_completion(user: User, course: Course) -> bool:
-    """Stamp completion once, with the learner's department now; True if stamped now.
+    """Store the learner's done steps, and stamp completion once, with the learner's
+    department now; True if stamped now.
 
     No commit: callers are the use cases (mark read, quiz graded) that own the transaction.
     """
     enrollment = mark_started(user, course)
+    items = learner_items(course)
+    done = done_item_ids(user.id, items)
+    # the stored record the outline reads (unchanged text: no UPDATE)
+    enrollment.done_steps = " ".join(sorted(step_key(item) for item in items
+                                            if item.id in done))
     if enrollment.completed_at is not None:
         return False
-    required = [item for item in learner_items(course) if item.required]
-    if required and len(done_item_ids(user.id, required)) == len(required):
+    required = [item for item in items if item.required]
+    if required and all(item.id in done for item in required):
         enrollment.completed_at = utcnow()
         enrollment.completed_department_id = user.department_id
         db.session.flush()
         course_completed.send(user, enrollment=enrollment)
         return True
+    return False
+
+
+def note_quiz_grade(user: User, quiz: Quiz, passed: bool) -> bool:
+    """A quiz's grade changed: keep the stored progress true; True if this completed
+    the course. A passed grade may complete the course (the full check); an unpassed one
+    completes nothing, so only a step recorded as done is taken back (one query)."""
+    if passed:
+        return refresh_completion(user, quiz.course)
+    enrollment = get_enrollment(user, quiz.course)
+    key = f"q{quiz.id}"
+    if enrollment is not None and key in enrollment.done_steps.split():
+        enrollment.done_steps = " ".join(
+            step for step in enrollment.done_steps.split() if step != key)
     return False

@@ -254,7 +254,8 @@ class _State:
             (Enrollment.__table__, ("id", "user_id", "course_id", "source", "assignment_id",
                                     "due_date",
                                     "enrolled_at", "started_at", "completed_at",
-                                    "completed_department_id", "updated_at"), enrollments),
+                                    "completed_department_id", "updated_at", "done_steps"),
+             enrollments),
             (LessonProgress.__table__, ("id", "user_id", "lesson_id", "read_at"), progress),
             (Attempt.__table__, ("id", "quiz_id", "user_id", "number", "state", "seed", "layout",
                                  "started_at", "submitted_at", "points", "max_points", "score",
@@ -284,15 +285,17 @@ class _State:
         stamped = None
         if completed is not None:
             stamped = moved_from if moved_from and rng.random() < .5 else team
-        enrollments.append((self._take(Enrollment), user_id, course.id, "assignment",
-                            self.assignments[course.id], start + timedelta(days=due_in),
-                            enrolled, started, completed, stamped,
-                            completed or started or enrolled))
+        row = (self._take(Enrollment), user_id, course.id, "assignment",
+               self.assignments[course.id], start + timedelta(days=due_in),
+               enrolled, started, completed, stamped, completed or started or enrolled)
+        done = []  # the enrollment's stored progress (courses.service.step_key)
         if completed is not None and self.lessons.get(course.id):
             progress.append((self._take(LessonProgress), user_id, self.lessons[course.id],
                              completed))
+            done.append(f"l{self.lessons[course.id]}")
         quiz = self.quizzes.get(course.id)
         if quiz is None or started is None:
+            enrollments.append((*row, " ".join(done)))
             return
         quiz_id, questions = quiz
         tries = 1 if rng.random() < .7 else 2
@@ -319,6 +322,9 @@ class _State:
                              float(len(questions)), score, score >= .75, False))
         grades.append((self._take(QuizGrade), quiz_id, user_id, best, best >= .75,
                        completed or started))
+        if best >= .75:
+            done.append(f"q{quiz_id}")
+        enrollments.append((*row, " ".join(sorted(done))))
 
 
 def summary(report: GenerateReport) -> Iterable[str]:

@@ -265,8 +265,8 @@ def record_final_grade(attempt: Attempt) -> None:
     user = db.session.get(User, attempt.user_id)
     grade = record_quiz_grade(quiz, user)
     attempt_graded.send(attempt)
-    if grade is not None and grade.passed:  # an unpassed quiz completes no course
-        courses.refresh_completion(user, quiz.course)
+    if grade is not None:  # the outline's stored progress, and completion once passed
+        courses.note_quiz_grade(user, quiz, grade.passed)
 
 
 def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:

@@ -79,34 +79,47 @@ def _status_condition(status: str | None, day: date) -> Any:
 @dataclass
 class LearnerPage:
     rows: list[LearnerRow]
-    total: int
+    total: int  # learners with a matching enrollment, over every page
     page: int
     pages: int
 
 
+LEARNERS_PER_PAGE = 10  # each with all their matching courses: a page of rows, not one
+
+
 def department_learners(scope: Scope, tree: Tree, department_id: int, filters: Filters,
                         status: str | None = None, subtree: bool = False, page: int = 1,
-                        per_page: int = 100) -> LearnerPage:
-    """Enrollments of the department's current members, a page at a time, by name."""
+                        per_page: int = LEARNERS_PER_PAGE) -> LearnerPage:
+    """The department's current members with their matching enrollments, a page of
+    learners at a time, by name.
+
+    Paged by learner: counting and sorting every matching enrollment of a division
+    (160,000 rows at 100k learners) took most of a second; its members are a few
+    thousand, found through an index, and only one page's enrollments are read.
+    """
     if department_id not in tree.nodes or not scope.can_see(department_id):
         raise ReportAccessError("department outside the viewer's scope")
     ids = tree.subtree(department_id) if subtree else [department_id]
-    conditions = [
-        Enrollment.source == "assignment", User.active.is_(True), User.department_id.in_(ids),
-        Enrollment.enrolled_at < end_of(filters.as_of),
+    matching = [
+        Enrollment.source == "assignment", Enrollment.enrolled_at < end_of(filters.as_of),
         _status_condition(status, filters.as_of), *filters.conditions(),
     ]
-    joined = (select(Enrollment, User, Course).join(User, User.id == Enrollment.user_id)
-              .join(Course, Course.id == Enrollment.course_id).where(*conditions))
-    total = db.session.scalar(select(func.count()).select_from(
-        select(Enrollment.id).join(User, User.id == Enrollment.user_id).where(*conditions)
-        .subquery())) or 0
+    members = select(User.id).where(
+        User.active.is_(True), User.department_id.in_(ids),
+        select(Enrollment.id).where(Enrollment.user_id == User.id, *matching).exists())
+    # one pass over the members gives the count and the page (ids only: a division's
+    # few thousand, where counting, then sorting again for the page, took two passes)
+    everyone = db.session.scalars(members.order_by(User.name, User.id)).all()
+    total = len(everyone)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    query = (joined.order_by(User.name, User.id, Course.title, Course.id)
-             .limit(per_page).offset((page - 1) * per_page))
+    shown = everyone[(page - 1) * per_page:page * per_page]
+    query = (select(Enrollment, User, Course).join(User, User.id == Enrollment.user_id)
+             .join(Course, Course.id == Enrollment.course_id)
+             .where(Enrollment.user_id.in_(shown), *matching)
+             .order_by(User.name, User.id, Course.title, Course.id))
     rows = []
-    for enrollment, user, course in db.session.execute(query):
+    for enrollment, user, course in db.session.execute(query) if shown else []:
         state, late = status_on(enrollment.started_at,
                                 enrollment.completed_at, enrollment.due_date, filters.as_of)
         stamped = enrollment.completed_department_id
@@ -123,7 +136,7 @@ def department_learners(scope: Scope, tree: Tree, department_id: int, filters: F
 def completions_by_former_members(department_id: int, filters: Filters) -> int:
     """Completions counted in this department by learners who have since moved away."""
     own = department_figures(Filters(filters.as_of, filters.course_id, None,
-                                     filters.hired_from, filters.hired_to))
+                                     filters.hired_from, filters.hired_to), [department_id])
     conditions = [Enrollment.source == "assignment", User.active.is_(True),
                   User.department_id == department_id,
                   Enrollment.completed_department_id == department_id,

@@ -65,9 +65,8 @@ def _scope(trainers: bool = False) -> tuple[Scope, Tree]:
 
 def _department_choices(scope: Scope, tree: Tree) -> list[tuple[Any, str]]:
     choices: list[tuple[Any, str]] = [("", _("All departments"))]
-    for root in scope.roots:
-        for department_id in tree.subtree(root):
-            depth = len([a for a in tree.ancestors(department_id) if scope.can_see(a)])
+    for root in scope.roots:  # a root's ancestors are outside the scope: depth from it
+        for department_id, depth in tree.subtree_depths(root):
             choices.append((department_id, "\u2003" * depth + tree.nodes[department_id].name))
     return choices
 

@@ -12,7 +12,7 @@ and its due date is before D (so the day after the due date is day 1 overdue).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,6 +61,19 @@ class Tree:
             seen.add(current)
             found.append(current)
             stack.extend(reversed(self.nodes[current].children))
+        return found
+
+    def subtree_depths(self, root: int) -> list[tuple[int, int]]:
+        """subtree(root) with each department's depth below the root, in one walk (a
+        picker indents 2,500 departments; asking each for its ancestors cost more)."""
+        found, seen, stack = [], set(), [(root, 0)]
+        while stack:
+            current, depth = stack.pop()
+            if current in seen or current not in self.nodes:
+                continue
+            seen.add(current)
+            found.append((current, depth))
+            stack.extend((child, depth + 1) for child in reversed(self.nodes[current].children))
         return found
 
     def ancestors(self, department_id: int) -> list[int]:
@@ -195,19 +208,26 @@ def _figures(rows: Iterable[Any], sign: int = 1, into: dict[int, Figures] | None
     return result
 
 
-def department_figures(filters: Filters) -> dict[int, Figures]:
-    """Each department's own figures (not its subtree) as of the filters' day."""
+def department_figures(filters: Filters, departments: Collection[int] | None = None
+                       ) -> dict[int, Figures]:
+    """Each department's own figures (not its subtree) as of the filters' day; only
+    those of `departments` when given (a drill-down reads its subtree's rows, not all)."""
+    def only(column: Any) -> list[ColumnElement[bool]]:
+        return [] if departments is None else [column.in_(sorted(departments))]
+
     if filters.live:
         rows = figures_on(filters.as_of, (filters.hired_from, filters.hired_to)).subquery()
         query = (select(rows.c.department_id, *[func.sum(rows.c[m]) for m in METRICS])
-                 .where(_course(rows.c.course_id, filters, summed=False))
+                 .where(_course(rows.c.course_id, filters, summed=False),
+                        *only(rows.c.department_id))
                  .group_by(rows.c.department_id))
         return _figures(db.session.execute(query))
     T, D = RollupTotal, RollupDay
     totals = (select(T.department_id, *[func.sum(getattr(T, m)) for m in METRICS])
-              .where(_course(T.course_id, filters)).group_by(T.department_id))
+              .where(_course(T.course_id, filters), *only(T.department_id))
+              .group_by(T.department_id))
     later = (select(D.department_id, *[func.sum(getattr(D, m)) for m in METRICS])
-             .where(D.day > filters.as_of, _course(D.course_id, filters))
+             .where(D.day > filters.as_of, _course(D.course_id, filters), *only(D.department_id))
              .group_by(D.department_id))
     result = _figures(db.session.execute(totals))
     return _figures(db.session.execute(later), -1, result)
@@ -255,7 +275,6 @@ def dashboard(scope: Scope, filters: Filters, expanded: set[int] | None = None,
               tree: Tree | None = None) -> Dashboard:
     """Rows of the visible tree in order; `expanded` None opens the first two levels."""
     tree = tree or department_tree()
-    own = department_figures(filters)
     roots = list(scope.roots)
     root_node = None
     if filters.department_id is not None:
@@ -263,6 +282,10 @@ def dashboard(scope: Scope, filters: Filters, expanded: set[int] | None = None,
             raise ReportAccessError("department outside the viewer's scope")
         roots = [filters.department_id]
         root_node = tree.nodes[filters.department_id]
+        below = tree.subtree(filters.department_id)
+        own = department_figures(filters, below if len(below) < len(tree.nodes) else None)
+    else:
+        own = department_figures(filters)
     subtree: dict[int, Figures] = {}
 
     def total_of(department_id: int) -> Figures:

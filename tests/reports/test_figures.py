@@ -161,6 +161,16 @@ def test_drill_down_lists_current_members_with_status(company):
     assert [(r.name, r.days_overdue) for r in earlier.rows] == [("Eve", 3)]
 
 
+def test_drill_down_pages_by_learner_with_all_their_courses(company):
+    tree = service.department_tree()
+    pages = [department_learners(everything(), tree, company.depts["finance"].id,
+                                 Filters(company.T), page=n, per_page=2) for n in (1, 2, 9)]
+    assert [(p.total, p.page, p.pages) for p in pages] == [(3, 1, 2), (3, 2, 2), (3, 2, 2)]
+    assert [r.name for r in pages[0].rows] == ["Cat", "Dan"]
+    assert [(r.name, r.course_title) for r in pages[1].rows] == [
+        ("Eve", "Course onb"), ("Eve", "Course sec")]  # a learner is never split
+
+
 def test_drill_down_counts_completions_of_people_who_moved_away(company):
     filters = Filters(company.T)
     assert completions_by_former_members(company.depts["east"].id, filters) == 1
@@ -188,3 +198,12 @@ def test_deleting_a_learner_or_a_course_keeps_the_rollups_true(company):
     rows = rows_by_code(company, 0)
     assert shape(rows["acme"].figures) == (4, 3, 0, 1, 2, 3)  # sec only: ann, bob, eve
     assert rows["acme"].figures.average_score is None
+
+
+def test_subtree_depths_agree_with_ancestors(company):
+    tree = service.department_tree()
+    for root in tree.roots:
+        walked = tree.subtree_depths(root)
+        assert [d for d, _ in walked] == tree.subtree(root)
+        assert all(depth == len(tree.ancestors(d)) for d, depth in walked)
+    assert any(depth > 1 for root in tree.roots for _, depth in tree.subtree_depths(root))
