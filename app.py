@@ -44,7 +44,7 @@ import courses
 import demo
 import quizzes
 import reports
-from accounts.preferences import school_settings, time_zone_of
+from accounts.preferences import school_defaults, time_zone_of
 from api.http import PREFIX as API_PREFIX
 from api.http import error_response as api_error_response
 from extensions import (
@@ -177,7 +177,7 @@ def _select_locale() -> str | None:
     best = request.accept_languages.best_match(["en", "zh-CN", "zh-Hans", "zh"])
     if best:
         return "zh_CN" if best.startswith("zh") else "en"
-    return school_settings().default_locale
+    return school_defaults().default_locale
 
 
 def _select_time_zone() -> str | None:

@@ -7,6 +7,8 @@ into local time only when shown (the `localtime` template filter).
 
 from __future__ import annotations
 
+import time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app
@@ -15,6 +17,14 @@ from accounts.models import SchoolSettings, User
 from extensions import db
 
 SCHOOL_ROW = 1
+# Every page asks for the school's defaults (for anyone without their own choice):
+# each app process keeps them this long, so a change reaches every server within it.
+DEFAULTS_SECONDS = 30.0
+
+
+class SchoolDefaults(NamedTuple):
+    default_locale: str
+    time_zone: str
 
 
 class PreferenceError(ValueError):
@@ -52,6 +62,19 @@ def school_settings() -> SchoolSettings:
                           time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def school_defaults() -> SchoolDefaults:
+    """The school's language and zone, read from the database at most every
+    DEFAULTS_SECONDS per process (not once per page)."""
+    cached = current_app.extensions.get("relay_school_defaults")
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    row = school_settings()
+    defaults = SchoolDefaults(row.default_locale, row.time_zone)
+    current_app.extensions["relay_school_defaults"] = (time.monotonic() + DEFAULTS_SECONDS,
+                                                       defaults)
+    return defaults
+
+
 def update_school_settings(default_locale: str, time_zone: str) -> SchoolSettings:
     check_locale(default_locale)
     check_time_zone(time_zone)
@@ -61,6 +84,7 @@ def update_school_settings(default_locale: str, time_zone: str) -> SchoolSetting
         db.session.add(row)
     row.default_locale, row.time_zone = default_locale, time_zone
     db.session.commit()
+    current_app.extensions.pop("relay_school_defaults", None)
     return row
 
 
@@ -68,12 +92,12 @@ def locale_of(user: User | None) -> str:
     """The language to write to this person in: theirs, else the school's."""
     if user is not None and user.locale in languages():
         return user.locale
-    return school_settings().default_locale
+    return school_defaults().default_locale
 
 
 def time_zone_of(user: User | None) -> ZoneInfo:
     """The zone this person reads times in: theirs, else the school's."""
-    for name in ((user.time_zone if user is not None else None), school_settings().time_zone):
+    for name in ((user.time_zone if user is not None else None), school_defaults().time_zone):
         if name:
             try:
                 return ZoneInfo(name)

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Words that are the same in both languages: names of formats, standards and the brand.
 SAME_IN_BOTH = {"relay", "english", "markdown", "gift", "aiken", "openapi", "json", "smtp",
                 "xlsx", "jpeg", "webp", "utc", "gmt", "csv", "png", "gif", "zip", "api",
-                "mb", "min", "id", "yaml", "http", "https", "url", "xapi", "lrs"}
+                "mb", "min", "id", "yaml", "http", "https", "url", "xapi", "lrs", "utf",
+                "windows"}
 IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+\.[a-z_]+\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ZONE = re.compile(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+\b")

@@ -146,6 +146,7 @@ def take_quiz(user, slug: str, correct: bool) -> None:  # type: ignore[no-untype
         options = response.revision.data["options"]
         right = next(i for i, o in enumerate(options) if o["correct"])
         choice = right if correct else (right + 1) % len(options)
-        answers[response.slot] = ({"": [str(choice)]}, None)
+        posted = quizzes.form_values(attempt, response.slot, choice)
+        answers[response.slot] = (posted, response.seq)
     quizzes.save_answers(attempt, answers)
     quizzes.submit_attempt(attempt)
