@@ -12,6 +12,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 
 from accounts.models import SchoolSettings, User
 from extensions import db
@@ -68,7 +69,12 @@ def school_defaults() -> SchoolDefaults:
     cached = current_app.extensions.get("relay_school_defaults")
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]
-    row = school_settings()
+    try:
+        row = school_settings()
+    except OperationalError:  # the database is down: the 503 page still needs a language
+        db.session.rollback()
+        return SchoolDefaults(current_app.config["BABEL_DEFAULT_LOCALE"],
+                              current_app.config["BABEL_DEFAULT_TIMEZONE"])
     defaults = SchoolDefaults(row.default_locale, row.time_zone)
     current_app.extensions["relay_school_defaults"] = (time.monotonic() + DEFAULTS_SECONDS,
                                                        defaults)

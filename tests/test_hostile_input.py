@@ -26,7 +26,8 @@ def essay_to_grade(app, make, client, auth):  # type: ignore[no-untyped-def]
     slot = next(r.slot for r in db.session.get(Attempt, attempt_id).responses
                 if r.revision.type_id == "essay")
     client.post(f"/attempts/{attempt_id}", data={
-        "slots": str(slot), f"q{slot}": "I pass the order sheet on.", "action": "submit"})
+        "slots": str(slot), f"seq-{slot}": "0", f"q{slot}": "I pass the order sheet on.",
+        "action": "submit"})
     trainer = app.test_client()
     trainer.post("/login", data={"email": "t@example.com", "password": PASSWORD})
     response_id = db.session.scalar(select(Response.id).where(

@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, select, text
 
 from app import create_app
 from extensions import db
-from quizzes.models import Response
+from quizzes import service as quiz_service
+from quizzes.models import Attempt, Response
 from tests.conftest import ROOT, TEST_SETTINGS, IsolatedClient
 from tests.factories import PASSWORD, Factories
 
@@ -137,11 +138,18 @@ class Learner:
         self.attempt_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
         self.seq = {0: 0, 1: 0}
         self.acknowledged: dict[int, str] = {}
+        # what the page posts for each authored option (opaque per-attempt tokens),
+        # read now: during the outage nothing can be read
+        with app.app_context():
+            attempt = db.session.get(Attempt, self.attempt_id)
+            self.posted = {(slot, str(option)): quiz_service.form_values(attempt, slot, option)[""]
+                           for slot in (0, 1) for option in range(3)}
 
     def autosave(self, slot: int, option: str) -> int:
         answer = self.client.post(
             f"/attempts/{self.attempt_id}/autosave", headers={"Accept": "application/json"},
-            data={"slots": str(slot), f"seq-{slot}": str(self.seq[slot]), f"q{slot}": option})
+            data={"slots": str(slot), f"seq-{slot}": str(self.seq[slot]),
+                  f"q{slot}": self.posted[slot, option]})
         if answer.status_code == 200:
             self.seq[slot] = answer.json["saved"][str(slot)]
             self.acknowledged[slot] = option
