@@ -28,6 +28,7 @@ import courses
 import demo
 import quizzes
 import reports
+import surveys
 from extensions import (
     IdConverter,
     babel,
@@ -40,7 +41,8 @@ from extensions import (
 )
 from settings import load_settings
 
-FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo)
+FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo,
+                    surveys)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
