@@ -130,6 +130,7 @@ STAFF_LINKS = (
     ("reports.admin_outbox", _roles("admin"), _l("Outbox")),
     ("audit.log", _roles("admin"), _l("Audit log")),
     ("api_admin.tokens_list", _roles("admin"), _l("API tokens")),
+    ("surveys.index", lambda user: True, _l("Internal service")),
 )
 
 

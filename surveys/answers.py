@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,9 +39,9 @@ def hash_key(key: str) -> str:
 def _accepting(cycle: Cycle, day: date) -> None:
     state = status(cycle, day)
     if state == "closed":
-        raise SurveyError("cycle", "This survey has closed: answers are no longer taken")
+        raise SurveyError("cycle", _("This survey has closed: answers are no longer taken"))
     if state != "open":
-        raise SurveyError("cycle", "This survey is not open yet")
+        raise SurveyError("cycle", _("This survey is not open yet"))
 
 
 def has_taken_part(cycle: Cycle, user: User) -> bool:
@@ -51,11 +52,11 @@ def _check_suppliers(cycle: Cycle, department_id: int | None,
                      supplier_ids: Iterable[int]) -> list[int]:
     chosen = sorted(set(supplier_ids))
     if department_id in chosen:
-        raise SurveyError("suppliers", "You cannot rate your own department")
+        raise SurveyError("suppliers", _("You cannot rate your own department"))
     if not chosen:
-        raise SurveyError("suppliers", "Pick at least one department that served you")
+        raise SurveyError("suppliers", _("Pick at least one department that served you"))
     if any(taking_part(cycle, i) is None for i in chosen):
-        raise SurveyError("suppliers", "That department does not take part in this survey")
+        raise SurveyError("suppliers", _("That department does not take part in this survey"))
     return chosen
 
 
@@ -63,11 +64,11 @@ def start(cycle: Cycle, user: User, supplier_ids: Iterable[int], day: date) -> s
     """Record participation and an empty answer set; return the key (shown once); commits."""
     _accepting(cycle, day)
     if taking_part(cycle, user.department_id) is None:
-        raise SurveyError("cycle", "Your department does not take part in this survey")
+        raise SurveyError("cycle", _("Your department does not take part in this survey"))
     chosen = _check_suppliers(cycle, user.department_id, supplier_ids)
     if has_taken_part(cycle, user):
-        raise SurveyError("cycle", "You have already started this survey (perhaps in another "
-                                   "tab): enter your resume code to change your answers")
+        raise SurveyError("cycle", _("You have already started this survey (perhaps in another "
+                                   "tab): enter your resume code to change your answers"))
     key = secrets.token_urlsafe(18)
     digest = hash_key(key)
     db.session.add(Participation(cycle_id=cycle.id, user_id=user.id,
@@ -80,8 +81,8 @@ def start(cycle: Cycle, user: User, supplier_ids: Iterable[int], day: date) -> s
         db.session.commit()
     except IntegrityError:  # the other tab's start won; this one writes nothing
         db.session.rollback()
-        raise SurveyError("cycle", "You have already started this survey in another tab: "
-                                   "reload the page") from None
+        raise SurveyError("cycle", _("You have already started this survey in another tab: "
+                                   "reload the page")) from None
     return key
 
 
@@ -138,7 +139,7 @@ class SupplierAnswers:
 
 def _in_range(value: int | None, low: int, high: int, field: str) -> int | None:
     if value is not None and not low <= value <= high:
-        raise SurveyError(field, f"{field}: pick a value from {low} to {high}")
+        raise SurveyError(field, _("Pick a value from %(low)s to %(high)s", low=low, high=high))
     return value
 
 
@@ -148,18 +149,18 @@ def save(cycle: Cycle, answers: AnswerSet, supplier_id: int, given: SupplierAnsw
     _accepting(cycle, day)
     rating = db.session.get(Rating, (cycle.id, supplier_id, answers.key_hash))
     if rating is None:
-        raise SurveyError("supplier", "You did not pick this department to rate")
+        raise SurveyError("supplier", _("You did not pick this department to rate"))
     allowed = {s.id for s in statements_for(cycle, supplier_id)}
     for statement_id, value in given.scores.items():
         if statement_id not in allowed:
-            raise SurveyError(f"s{statement_id}", "unknown statement")
+            raise SurveyError(f"s{statement_id}", _("unknown statement"))
         _in_range(value, 1, 5, f"s{statement_id}")
     _in_range(given.overall, 1, 5, "overall")
     _in_range(given.loyalty, 1, 5, "loyalty")
     _in_range(given.recommend, 0, 10, "recommend")
     comment = (given.comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise SurveyError("comment", f"comment: at most {COMMENT_MAX} characters")
+        raise SurveyError("comment", _("The comment has at most %(n)s characters", n=COMMENT_MAX))
     _clear(cycle, answers, supplier_id, rating_too=False)
     db.session.add_all(Score(cycle_id=cycle.id, supplier_id=supplier_id, statement_id=i,
                              key_hash=answers.key_hash, customer_id=answers.department_id,
@@ -171,8 +172,8 @@ def save(cycle: Cycle, answers: AnswerSet, supplier_id: int, given: SupplierAnsw
         db.session.commit()
     except IntegrityError:  # another tab saved the same supplier at the same moment
         db.session.rollback()
-        raise SurveyError("supplier", "Another tab saved these answers at the same moment: "
-                                      "reload the page and save again") from None
+        raise SurveyError("supplier", _("Another tab saved these answers at the same moment: "
+                                      "reload the page and save again")) from None
 
 
 def open_tasks(user: User, day: date) -> list[Cycle]:

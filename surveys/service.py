@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from accounts.models import Department, User
@@ -81,9 +82,10 @@ def pledge_history(department_id: int) -> list[PledgeRevision]:
 def _clean(value: str | None, field: str, label: str) -> str:
     text = " ".join((value or "").split())
     if not text:
-        raise SurveyError(field, f"{label} is required")
+        raise SurveyError(field, _("%(label)s is required", label=label))
     if len(text) > TEXT_MAX:
-        raise SurveyError(field, f"{label} has at most {TEXT_MAX} characters")
+        raise SurveyError(field, _("%(label)s has at most %(n)s characters",
+                                   label=label, n=TEXT_MAX))
     return text
 
 
@@ -97,19 +99,19 @@ def save_pledge(user: User, department_id: int, service: str, standard: str,
     tree = department_tree()
     if not can_edit_pledges(user, department_id, tree):
         raise PermissionError("not the head of this department, nor HR")
-    service = _clean(service, "service", "The service")
-    standard = _clean(standard, "standard", "The promised time or standard")
+    service = _clean(service, "service", _("The service"))
+    standard = _clean(standard, "standard", _("The promised time or standard"))
     customers = sorted(set(customer_ids))
     unknown = [i for i in customers if i not in tree.nodes or i == department_id]
     if unknown:
-        raise SurveyError("customers", "a customer must be another existing department")
+        raise SurveyError("customers", _("a customer must be another existing department"))
     if pledge_id is None:
         pledge, action = Pledge(department_id=department_id), "created"
         db.session.add(pledge)
     else:
         pledge = db.session.get(Pledge, pledge_id)
         if pledge is None or pledge.department_id != department_id or not pledge.active:
-            raise SurveyError("pledge", "no such pledge in this department")
+            raise SurveyError("pledge", _("no such pledge in this department"))
         action = "changed"
     pledge.service, pledge.standard, pledge.customer_ids = service, standard, customers
     _stamp(pledge, user, action, tree)
@@ -123,7 +125,7 @@ def remove_pledge(user: User, department_id: int, pledge_id: int) -> None:
         raise PermissionError("not the head of this department, nor HR")
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or pledge.department_id != department_id or not pledge.active:
-        raise SurveyError("pledge", "no such pledge in this department")
+        raise SurveyError("pledge", _("no such pledge in this department"))
     pledge.active = False
     _stamp(pledge, user, "removed", tree)
     db.session.commit()
@@ -152,9 +154,9 @@ def set_supplier_links(pairs: Iterable[tuple[int, int]]) -> None:
     wanted = set(pairs)
     for supplier, customer in wanted:
         if supplier == customer:
-            raise SurveyError("links", "a department cannot be its own supplier")
+            raise SurveyError("links", _("a department cannot be its own supplier"))
         if supplier not in known or customer not in known:
-            raise SurveyError("links", "unknown department in the map")
+            raise SurveyError("links", _("unknown department in the map"))
     db.session.execute(delete(SupplierLink))
     db.session.add_all(SupplierLink(supplier_id=s, customer_id=c) for s, c in sorted(wanted))
     db.session.commit()
@@ -180,17 +182,17 @@ class CycleInput:
 
 def create_cycle(data: CycleInput) -> Cycle:
     """A draft cycle with a copy of the default template; commits."""
-    title = _clean(data.title, "title", "The title")
+    title = _clean(data.title, "title", _("The title"))
     if data.opens_on is None:
-        raise SurveyError("opens_on", "The first day is required")
+        raise SurveyError("opens_on", _("The first day is required"))
     if data.closes_on is None:
-        raise SurveyError("closes_on", "The last day is required")
+        raise SurveyError("closes_on", _("The last day is required"))
     if data.closes_on < data.opens_on:
-        raise SurveyError("closes_on", "The last day comes before the first day")
+        raise SurveyError("closes_on", _("The last day comes before the first day"))
     tree = department_tree()
     chosen = sorted(set(data.department_ids))
     if any(i not in tree.nodes for i in chosen):
-        raise SurveyError("departments", "unknown department")
+        raise SurveyError("departments", _("unknown department"))
     if len(chosen) < 2:
         raise SurveyError("departments",
                           "Pick at least two departments: nobody rates their own department")
@@ -210,16 +212,16 @@ def create_cycle(data: CycleInput) -> Cycle:
 
 def _draft(cycle: Cycle) -> None:
     if cycle.state != "draft":
-        raise SurveyError("state", "Statements can only change before the cycle opens")
+        raise SurveyError("state", _("Statements can only change before the cycle opens"))
 
 
 def save_statement(cycle: Cycle, factor: str, text_zh: str, text_en: str,
                    statement_id: int | None = None) -> None:
     _draft(cycle)
     if factor not in FACTORS:
-        raise SurveyError("factor", "unknown service-quality factor")
-    zh = _clean(text_zh, "text_zh", "The Chinese statement")
-    en = _clean(text_en, "text_en", "The English statement")
+        raise SurveyError("factor", _("unknown service-quality factor"))
+    zh = _clean(text_zh, "text_zh", _("The Chinese statement"))
+    en = _clean(text_en, "text_en", _("The English statement"))
     if statement_id is None:
         position = 1 + max((s.position for s in cycle.statements if s.factor == factor),
                            default=-1)
@@ -240,7 +242,7 @@ def delete_statement(cycle: Cycle, statement_id: int) -> None:
 def _statement(cycle: Cycle, statement_id: int) -> Statement:
     found = [s for s in cycle.statements if s.id == statement_id]
     if not found:
-        raise SurveyError("statement", "no such statement in this cycle")
+        raise SurveyError("statement", _("no such statement in this cycle"))
     return found[0]
 
 
@@ -248,9 +250,9 @@ def open_cycle(cycle: Cycle) -> None:
     """Snapshot names, member counts and each department's pledges, then open; commits."""
     _draft(cycle)
     if not [s for s in cycle.statements if s.factor in FACTORS]:
-        raise SurveyError("statements", "The template has no statements: add at least one")
+        raise SurveyError("statements", _("The template has no statements: add at least one"))
     if len(cycle.departments) < 2:
-        raise SurveyError("departments", "The cycle has fewer than two departments")
+        raise SurveyError("departments", _("The cycle has fewer than two departments"))
     tree = department_tree()
     ids = [d.department_id for d in cycle.departments]
     counts = dict(db.session.execute(
@@ -274,7 +276,7 @@ def open_cycle(cycle: Cycle) -> None:
 
 def close_cycle(cycle: Cycle) -> None:
     if cycle.state != "open":
-        raise SurveyError("state", "Only an open cycle can be closed")
+        raise SurveyError("state", _("Only an open cycle can be closed"))
     cycle.state = "closed"
     db.session.commit()
 

@@ -1,0 +1,50 @@
+"""`flask surveys ...`: what HR does in the browser, from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from courses.service import today
+from extensions import db
+from surveys import reminders, service
+from surveys.models import Cycle
+from surveys.service import SurveyError
+
+
+@click.group("surveys")
+def cli() -> None:
+    """Internal-customer surveys."""
+
+
+def _cycle(cycle_id: int) -> Cycle:
+    found = db.session.get(Cycle, cycle_id)
+    if found is None:
+        raise click.ClickException(f"no survey cycle {cycle_id}")
+    return found
+
+
+@cli.command("remind")
+@click.argument("cycle_id", type=int)
+@click.option("--base-url", default="", help="Relay's address, for the link in the mail.")
+@with_appcontext
+def remind(cycle_id: int, base_url: str) -> None:
+    """Remind everyone who has not started answering (once a day at most)."""
+    try:
+        report = reminders.send(_cycle(cycle_id), today(), base_url.rstrip("/"))
+    except SurveyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"sent {report.sent}, held in outbox {report.held}, "
+               f"already reminded today {report.skipped}")
+
+
+@cli.command("close")
+@click.argument("cycle_id", type=int)
+@with_appcontext
+def close(cycle_id: int) -> None:
+    """Close an open cycle before its last day."""
+    try:
+        service.close_cycle(_cycle(cycle_id))
+    except SurveyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo("closed")
