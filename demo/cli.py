@@ -19,6 +19,12 @@ def seed_command(activity: bool) -> None:
         done = seed_activity()
         click.echo(f"{done.colleagues} colleague(s) with {done.lessons_read} lesson(s) read, "
                    f"{done.attempts} quiz attempt(s), {done.essays_graded} essay(s) graded")
+    from courses.service import today
+    from surveys.demo import seed_surveys
+
+    surveys = seed_surveys(today())
+    click.echo(f"{surveys.pledges} pledge(s), {surveys.cycles} survey cycle(s), "
+               f"{surveys.answered} survey answer set(s)")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, name, _code, roles, _days in PEOPLE:
         click.echo(f"  {email:<22} {roles:<8} {name}")
