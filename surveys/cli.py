@@ -48,3 +48,21 @@ def close(cycle_id: int) -> None:
     except SurveyError as error:
         raise click.ClickException(error.message) from None
     click.echo("closed")
+
+
+@cli.command("generate")
+@click.option("--respondents", default=100_000, show_default=True, type=click.IntRange(1))
+@click.option("--departments", default=60, show_default=True, type=click.IntRange(2))
+@click.option("--seed", default=2026, show_default=True)
+@with_appcontext
+def generate(respondents: int, departments: int, seed: int) -> None:
+    """A big closed cycle over a generated company's departments, for benchmarks."""
+    from surveys.generate import generate_cycle
+
+    try:
+        report = generate_cycle(respondents, departments, today(), seed)
+    except SurveyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"cycle {report.cycle_id}: {report.respondents} respondents across "
+               f"{report.departments} departments, {report.ratings} ratings, "
+               f"{report.scores} statement answers")

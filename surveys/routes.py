@@ -249,7 +249,8 @@ def take(cycle_id: int):  # type: ignore[no-untyped-def]
         "surveys/take.html", cycle=found, form=form, answer_set=answer_set, taken=taken,
         ratings=answers.ratings(found, answer_set) if answer_set else [],
         names={d.department_id: d.name for d in found.departments},
-        state=service.status(found, day), resume=ResumeForm()), 400 if form.errors else 200
+        state=service.status(found, day), resume=ResumeForm(),
+        resume_code=_key(cycle_id) if answer_set else None), 400 if form.errors else 200
 
 
 @bp.post("/cycles/<int:cycle_id>/resume")

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from extensions import db
 from surveys import service
-from tests.browser.conftest import FLAGS  # noqa: F401  (same browser setup)
 from tests.browser.conftest import login
-from tests.surveys.conftest import company, open_cycle  # noqa: F401  (fixture)
+from tests.surveys.conftest import (
+    company,  # noqa: F401  (fixture)
+    open_cycle,
+)
 
 SCREENS = Path("/work/notes/screens")
 
@@ -46,7 +48,7 @@ def answer(page, base: str, email: str, finance_id: int, overall: str,  # type: 
     page.context.clear_cookies()
 
 
-def test_employees_answer_and_the_head_reads_the_scorecard(live_server, browser, company,
+def test_employees_answer_and_the_head_reads_the_scorecard(live_server, browser, company,  # noqa: F811
                                                              today):
     service.save_pledge(company.hr, company.finance.id, "审核报销单据", "三个工作日内审核完毕")
     cycle = open_cycle(company, today)
