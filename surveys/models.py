@@ -21,6 +21,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -156,7 +157,10 @@ class Rating(db.Model):
     """What one respondent said about one supplier department."""
 
     __tablename__ = "survey_ratings"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # the matrix reads (supplier, customer, overall) from this index alone, in group order
+    __table_args__ = (Index("ix_survey_ratings_matrix", "cycle_id", "supplier_id",
+                            "customer_id", "overall"),
+                      {"sqlite_with_rowid": False})
 
     cycle_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     supplier_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -39,6 +39,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('cycle_id', 'supplier_id', 'key_hash', name=op.f('pk_survey_ratings')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('survey_ratings', schema=None) as batch_op:
+        batch_op.create_index('ix_survey_ratings_matrix',
+                              ['cycle_id', 'supplier_id', 'customer_id', 'overall'],
+                              unique=False)
+
     op.create_table('survey_scores',
     sa.Column('cycle_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('supplier_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -151,6 +156,9 @@ def downgrade():
     op.drop_table('survey_cycle_departments')
     op.drop_table('survey_answer_sets')
     op.drop_table('survey_scores')
+    with op.batch_alter_table('survey_ratings', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_ratings_matrix')
+
     op.drop_table('survey_ratings')
     op.drop_table('survey_cycles')
     # ### end Alembic commands ###
