@@ -48,8 +48,7 @@ def survey_results(cycle_id: int):  # type: ignore[no-untyped-def]
         "cycle": _cycle_json(cycle),
         "privacy_threshold": results.privacy_threshold(),
         "matrix": matrix,
-        "scorecards": [exports.scorecard_json(cycle, d.department_id)
-                       for d in cycle.departments],
+        "scorecards": exports.scorecards_json(cycle),
         "response_rates": [{"department_id": r.department_id, "members": r.members,
                             "answered": r.answered} for r in results.response_rates(cycle)],
     })

@@ -35,8 +35,15 @@ def rows(cycle: Cycle) -> Iterator[list[Any]]:
             yield [s_code, s_name, c_code, c_name, figure.n, _round(figure.value), None]
 
 
-def scorecard_json(cycle: Cycle, supplier_id: int) -> dict[str, Any]:
-    card = results.scorecard(cycle, supplier_id)
+def scorecards_json(cycle: Cycle) -> list[dict[str, Any]]:
+    """Every taking-part department's scorecard, without comments (free text can name
+    people; the API never sends it)."""
+    cards = results.scorecards(cycle, [d.department_id for d in cycle.departments])
+    return [_card_json(cards[d.department_id]) for d in cycle.departments]
+
+
+def _card_json(card: results.Scorecard) -> dict[str, Any]:
+    supplier_id = card.supplier_id
 
     def figure(f: results.Figure) -> dict[str, Any]:
         return {"n": f.n, "value": _round(f.value)}

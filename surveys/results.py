@@ -55,40 +55,55 @@ class Scorecard:
 
 
 def scorecard(cycle: Cycle, supplier_id: int) -> Scorecard:
-    threshold = privacy_threshold()
-    mine = (Rating.cycle_id == cycle.id, Rating.supplier_id == supplier_id)
-    n, overall_n, overall, loyalty_n, loyalty, nps_n, promoters, detractors = \
-        db.session.execute(select(
-            func.count(), func.count(Rating.overall), func.sum(Rating.overall),
-            func.count(Rating.loyalty), func.sum(Rating.loyalty), func.count(Rating.recommend),
-            func.sum(case((Rating.recommend >= 9, 1), else_=0)),
-            func.sum(case((Rating.recommend <= 6, 1), else_=0))).where(*mine)).one()
-    card = Scorecard(supplier_id, n if n >= threshold else 0, n >= threshold)
-    if not card.shown:
-        return card
-    card.overall = _figure(overall_n, overall, threshold)
-    card.loyalty = _figure(loyalty_n, loyalty, threshold)
-    card.nps = _figure(nps_n, 100 * ((promoters or 0) - (detractors or 0)), threshold)
-    by_statement = {sid: (count, total) for sid, count, total in db.session.execute(
-        select(Score.statement_id, func.count(), func.sum(Score.score))
-        .where(Score.cycle_id == cycle.id, Score.supplier_id == supplier_id)
-        .group_by(Score.statement_id))}
-    for factor in FACTORS:
-        count = total = 0
-        for statement in cycle.statements:
-            if statement.factor == factor and statement.id in by_statement:
-                count += by_statement[statement.id][0]
-                total += by_statement[statement.id][1]
-        card.factors[factor] = _figure(count, total, threshold)
-    for statement in cycle.statements:
-        if statement.factor == PLEDGE_FACTOR and statement.department_id == supplier_id:
-            count, total = by_statement.get(statement.id, (0, None))
-            card.pledges.append((statement.text_zh, statement.text_en,
-                                 _figure(count, total, threshold)))
-    # sorted, not in answer order: the order rows were written in must not show
-    card.comments = sorted(c for c in db.session.scalars(
-        select(Rating.comment).where(*mine, Rating.comment != "")))
+    """One supplier's scorecard, comments included."""
+    card = scorecards(cycle, [supplier_id])[supplier_id]
+    if card.shown:
+        # sorted, not in answer order: the order rows were written in must not show
+        card.comments = sorted(db.session.scalars(select(Rating.comment).where(
+            Rating.cycle_id == cycle.id, Rating.supplier_id == supplier_id,
+            Rating.comment != "")))
     return card
+
+
+def scorecards(cycle: Cycle, supplier_ids: list[int]) -> dict[int, Scorecard]:
+    """Scorecards without comments, two GROUP BY queries for any number of suppliers."""
+    threshold = privacy_threshold()
+    wanted = (Rating.cycle_id == cycle.id, Rating.supplier_id.in_(supplier_ids))
+    cards = {i: Scorecard(i, 0, False) for i in supplier_ids}
+    for (supplier, n, overall_n, overall, loyalty_n, loyalty, nps_n, promoters,
+         detractors) in db.session.execute(select(
+            Rating.supplier_id, func.count(), func.count(Rating.overall),
+            func.sum(Rating.overall), func.count(Rating.loyalty), func.sum(Rating.loyalty),
+            func.count(Rating.recommend), func.sum(case((Rating.recommend >= 9, 1), else_=0)),
+            func.sum(case((Rating.recommend <= 6, 1), else_=0)))
+            .where(*wanted).group_by(Rating.supplier_id)):
+        if n < threshold:
+            continue
+        card = cards[supplier] = Scorecard(supplier, n, True)
+        card.overall = _figure(overall_n, overall, threshold)
+        card.loyalty = _figure(loyalty_n, loyalty, threshold)
+        card.nps = _figure(nps_n, 100 * ((promoters or 0) - (detractors or 0)), threshold)
+    shown = [i for i, card in cards.items() if card.shown]
+    by_statement: dict[tuple[int, int], tuple[int, int]] = {
+        (supplier, sid): (count, total) for supplier, sid, count, total in db.session.execute(
+            select(Score.supplier_id, Score.statement_id, func.count(), func.sum(Score.score))
+            .where(Score.cycle_id == cycle.id, Score.supplier_id.in_(shown))
+            .group_by(Score.supplier_id, Score.statement_id))} if shown else {}
+    for supplier in shown:
+        card = cards[supplier]
+        for factor in FACTORS:
+            count = total = 0
+            for statement in cycle.statements:
+                if statement.factor == factor and (supplier, statement.id) in by_statement:
+                    count += by_statement[supplier, statement.id][0]
+                    total += by_statement[supplier, statement.id][1]
+            card.factors[factor] = _figure(count, total, threshold)
+        for statement in cycle.statements:
+            if statement.factor == PLEDGE_FACTOR and statement.department_id == supplier:
+                count, total = by_statement.get((supplier, statement.id), (0, None))
+                card.pledges.append((statement.text_zh, statement.text_en,
+                                     _figure(count, total, threshold)))
+    return cards
 
 
 def trend(cycles: list[Cycle], supplier_id: int) -> list[tuple[Cycle, Scorecard]]:
@@ -97,7 +112,7 @@ def trend(cycles: list[Cycle], supplier_id: int) -> list[tuple[Cycle, Scorecard]
     for cycle in sorted(cycles, key=lambda c: (c.opens_on, c.id)):
         if cycle.state != "draft" and any(d.department_id == supplier_id
                                           for d in cycle.departments):
-            found.append((cycle, scorecard(cycle, supplier_id)))
+            found.append((cycle, scorecards(cycle, [supplier_id])[supplier_id]))
     return found
 
 
