@@ -72,7 +72,10 @@ def scorecard(cycle_id: int, department_id: int):  # type: ignore[no-untyped-def
         abort(403)
     return render_template("surveys/scorecard.html", cycle=cycle, supplier=supplier,
                            card=results.scorecard(cycle, department_id),
-                           trend=results.trend(service.cycles(), department_id))
+                           trend=results.trend([c for c in service.cycles()
+                                                if (c.opens_on, c.id) <= (cycle.opens_on,
+                                                                          cycle.id)],
+                                               department_id))
 
 
 @bp.get("/cycles/<int:cycle_id>/results.<any(csv,xlsx):fmt>")

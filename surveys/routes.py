@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from accounts import service as accounts
 from accounts.access import roles_required
 from courses.service import today
 from extensions import db, read_only
@@ -60,6 +61,14 @@ def pledges_index():  # type: ignore[no-untyped-def]
     tree = department_tree()
     order = [(i, len(tree.ancestors(i))) for r in tree.roots for i in tree.subtree(r)]
     return render_template("surveys/pledges_index.html", tree=tree, order=order)
+
+
+@bp.get("/pledges/<code>")
+@login_required
+def pledges_by_code(code: str):  # type: ignore[no-untyped-def]
+    """A stable address for lessons to link to: /surveys/pledges/finance."""
+    department = accounts.get_department_by_code(code) or abort(404)
+    return redirect(url_for(".pledges", department_id=department.id))
 
 
 @bp.route("/pledges/<int:department_id>", methods=["GET", "POST"])

@@ -114,4 +114,6 @@ def test_renamed_or_removed_department_keeps_its_name_in_results(company, rated,
     assert {d.name for d in later.departments} == {"Treasury", "IT"}
     trend = results.trend(service.cycles(), company.finance.id)
     assert [c.title for c, _card in trend] == ["2026 Q4"]  # the draft has no results
-    assert accounts  # the roster service is untouched by survey history
+    assert trend[0][1].overall.value == pytest.approx(20 / 7)
+    accounts.transfer_user(company.finance_people[1], company.it)  # finance now empty
+    assert {d.name for d in rated.departments} == {"Sales", "IT", "Finance"}

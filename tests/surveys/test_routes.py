@@ -26,6 +26,9 @@ def test_pledges_read_by_everyone_edited_by_head_or_hr(client, company):
         "customers": [str(company.sales.id)]}, follow_redirects=True)
     assert "三个工作日内审核完毕" in page.text and "Fin 0" in page.text  # history
     login(client, company.it_people[0])
+    assert client.get("/surveys/pledges/finance").headers["Location"].endswith(
+        f"/surveys/pledges/{company.finance.id}")  # the address lessons link to
+    assert client.get("/surveys/pledges/nowhere").status_code == 404
     page = client.get(f"/surveys/pledges/{company.finance.id}")
     assert page.status_code == 200 and "三个工作日内审核完毕" in page.text
     assert "Add a pledge" not in page.text
