@@ -17,7 +17,7 @@ from wtforms import SelectChoice
 from accounts import service as accounts
 from accounts.access import roles_required
 from courses.service import today
-from extensions import db, read_only
+from extensions import db, limiter, read_only
 from reports.service import department_tree, privacy_threshold
 from surveys import answers, reminders, results, service
 from surveys.forms import (
@@ -263,6 +263,7 @@ def take(cycle_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/cycles/<int:cycle_id>/resume")
+@limiter.limit("20 per hour")  # resume codes are long, but guessing should stay pointless
 @login_required
 def resume(cycle_id: int):  # type: ignore[no-untyped-def]
     found, form = _cycle(cycle_id), ResumeForm()

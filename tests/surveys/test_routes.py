@@ -100,6 +100,9 @@ def test_answering_flow_resume_code_and_two_tabs(client, company, today):
                        data={"suppliers": [str(company.finance.id)]})
     assert again.status_code == 400 and "already started" in again.text
     assert db.session.scalar(select(func.count()).select_from(AnswerSet)) == 1
+    wrong_code = other.post(f"/surveys/cycles/{cycle.id}/resume", data={"code": "nope"},
+                            follow_redirects=True)
+    assert "No answers carry that resume code" in wrong_code.text
     other.post(f"/surveys/cycles/{cycle.id}/resume", data={"code": code})
     changed = other.post(f"/surveys/cycles/{cycle.id}/take/{company.it.id}",
                          data=answer | {"overall": "2"})
