@@ -229,7 +229,9 @@ def _paths() -> dict[str, Any]:
             params=[_param("cycle_id", "path", {**INTEGER, "minimum": 1,
                                                 "maximum": 2147483647},
                            "survey cycle id", example=1)],
-            description="Aggregates only. Every figure of a group smaller than "
+            description="Closed cycles only (404 before): figures that move while people "
+                        "answer would tell who said what. Aggregates only. Every figure of "
+                        "a group smaller than "
                         "`privacy_threshold` respondents is null; comments are not sent. "
                         "Nothing identifies a respondent: answers are stored apart from who "
                         "answered.")},

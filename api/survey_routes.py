@@ -34,12 +34,18 @@ def list_survey_cycles():  # type: ignore[no-untyped-def]
     return jsonify({"cycles": [_cycle_json(c) for c in service.cycles() if c.state != "draft"]})
 
 
+def _closed_cycle(cycle_id: int) -> Cycle:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None or service.status(cycle, today()) != "closed":
+        raise ApiError(404, "not_found", f"no closed survey cycle {cycle_id}: results appear "
+                                         "when a cycle closes")
+    return cycle
+
+
 @bp.get("/surveys/cycles/<int(max=2147483647):cycle_id>/results")
 @require_scope("surveys:read")
 def survey_results(cycle_id: int):  # type: ignore[no-untyped-def]
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None or cycle.state == "draft":
-        raise ApiError(404, "not_found", f"no survey cycle {cycle_id} with results")
+    cycle = _closed_cycle(cycle_id)
     matrix = [{"supplier_id": s, "customer_id": c, "respondents": f.n if f.value else None,
                "overall": None if f.value is None else round(f.value, 2)}
               for (s, c), f in sorted(results.matrix(cycle).items(),

@@ -29,9 +29,13 @@ def _scope() -> Scope | None:
 
 
 def _results_scope(cycle: Any) -> Scope:
+    """Results exist only once the window has closed: watching figures move while people
+    answer would tell who said what (the response rate says who has just answered)."""
     scope = _scope()
-    if scope is None or cycle.state == "draft":
-        abort(403 if scope is None else 404)
+    if scope is None:
+        abort(403)
+    if service.status(cycle, today()) != "closed":
+        abort(404)
     return scope
 
 
@@ -41,7 +45,8 @@ def _results_scope(cycle: Any) -> Scope:
 def index():  # type: ignore[no-untyped-def]
     scope = _scope()
     day = today()
-    visible = [c for c in service.cycles() if c.state != "draft"] if scope else []
+    visible = ([c for c in service.cycles() if service.status(c, day) == "closed"]
+               if scope else [])
     return render_template("surveys/index.html", tasks=answers.open_tasks(current_user, day),
                            cycles=visible, status=service.status, day=day,
                            is_hr=current_user.has_role("hr", "admin"))
@@ -56,7 +61,7 @@ def cycle_results(cycle_id: int):  # type: ignore[no-untyped-def]
     mine = [d for d in cycle.departments if scope.can_see(d.department_id)]
     return render_template("surveys/results.html", cycle=cycle, scope=scope, mine=mine,
                            matrix=results.matrix(cycle), rates=results.response_rates(cycle),
-                           state=service.status(cycle, today()))
+                           state="closed")
 
 
 @bp.get("/cycles/<int:cycle_id>/scorecard/<int:department_id>")

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
+from courses.service import today
 from extensions import db
 from reports.service import privacy_threshold
 from surveys.models import FACTORS, PLEDGE_FACTOR, Cycle, Participation, Rating, Score, Statement
+from surveys.service import status
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,10 @@ def scorecards(cycle: Cycle, supplier_ids: list[int]) -> dict[int, Scorecard]:
 
 
 def trend(cycles: list[Cycle], supplier_id: int) -> list[tuple[Cycle, Scorecard]]:
-    """This supplier's scorecard in each earlier cycle it took part in, oldest first."""
+    """This supplier's scorecard in each closed cycle it took part in, oldest first."""
     found = []
     for cycle in sorted(cycles, key=lambda c: (c.opens_on, c.id)):
-        if cycle.state != "draft" and any(d.department_id == supplier_id
+        if status(cycle, today()) == "closed" and any(d.department_id == supplier_id
                                           for d in cycle.departments):
             found.append((cycle, scorecards(cycle, [supplier_id])[supplier_id]))
     return found

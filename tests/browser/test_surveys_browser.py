@@ -63,6 +63,18 @@ def test_employees_answer_and_the_head_reads_the_scorecard(live_server, browser,
         for n, email in enumerate(raters):
             answer(page, live_server, email, finance_id, str(3 + n % 3),
                    f"第{n}条意见：希望流程更透明", first=n == 0)
+        # HR closes the cycle early (results exist only once it is closed)
+        login(page, live_server, hr)
+        page.goto(f"{live_server}/surveys/cycles/{cycle_id}")
+        assert "调查结束后才显示结果" in page.content()
+        page.click("button:has-text('立即结束')")
+        page.wait_for_selector("text=本轮调查已结束。")
+        shot(page, "cycle-hr")
+        page.goto(f"{live_server}/surveys/cycles/{cycle_id}/results")
+        matrix = page.content()
+        assert "n=5" in matrix and "3.8" in matrix
+        shot(page, "matrix-hr")
+        page.context.clear_cookies()
         login(page, live_server, head)
         page.goto(f"{live_server}/surveys/cycles/{cycle_id}/scorecard/{finance_id}")
         text = page.content()
@@ -72,14 +84,6 @@ def test_employees_answer_and_the_head_reads_the_scorecard(live_server, browser,
         shot(page, "scorecard-head")
         page.goto(f"{live_server}/surveys/pledges/{finance_id}")
         shot(page, "pledges")
-        page.context.clear_cookies()
-        login(page, live_server, hr)
-        page.goto(f"{live_server}/surveys/cycles/{cycle_id}/results")
-        matrix = page.content()
-        assert "n=5" in matrix and "3.8" in matrix
-        shot(page, "matrix-hr")
-        page.goto(f"{live_server}/surveys/cycles/{cycle_id}")
-        shot(page, "cycle-hr")
         assert today + timedelta(days=6) == closes_on
     finally:
         context.close()

@@ -48,3 +48,14 @@ def test_results_are_aggregates_matching_the_document(client, company, rated):  
         assert person.email not in text and person.name not in text
     missing = get(client, secret, "/surveys/cycles/999/results")
     assert missing.status_code == 404
+
+
+def test_open_cycles_have_no_results_yet(client, company, today):
+    from tests.surveys.conftest import open_cycle
+
+    cycle = open_cycle(company, today)
+    secret = tokens.create_token("bi", ["surveys:read"]).secret
+    early = get(client, secret, f"/surveys/cycles/{cycle.id}/results")
+    assert early.status_code == 404 and "closes" in early.json["error"]["message"]
+    assert [c["status"] for c in get(client, secret, "/surveys/cycles").json["cycles"]] == [
+        "open"]

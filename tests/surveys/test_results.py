@@ -29,7 +29,20 @@ def rated(company, today):  # type: ignore[no-untyped-def]
              comment="销售的意见")
     for person in company.sales_people[3:6] + [company.sales_head]:
         rate(cycle, person, company.it, today, overall=5, comment="IT太慢了")
+    service.close_cycle(cycle)
     return cycle
+
+
+def test_results_wait_for_the_close(client, company, today):
+    cycle = open_cycle(company, today)
+    login(client, company.hr)
+    for url in (f"/surveys/cycles/{cycle.id}/results", f"/surveys/cycles/{cycle.id}/results.csv",
+                f"/surveys/cycles/{cycle.id}/scorecard/{company.finance.id}"):
+        assert client.get(url).status_code == 404, url
+    assert "Results appear when the cycle closes" in client.get(
+        f"/surveys/cycles/{cycle.id}").text
+    service.close_cycle(cycle)
+    assert client.get(f"/surveys/cycles/{cycle.id}/results").status_code == 200
 
 
 def test_matrix_and_scorecard_figures(company, rated):
