@@ -44,6 +44,7 @@ import courses
 import demo
 import quizzes
 import reports
+import surveys
 from accounts.preferences import school_defaults, time_zone_of
 from api.http import PREFIX as API_PREFIX
 from api.http import error_response as api_error_response
@@ -60,7 +61,8 @@ from extensions import (
 )
 from settings import load_settings, sweep_scratch
 
-FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo)
+FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo,
+                    surveys)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -367,6 +369,7 @@ STAFF_LINKS = (
     ("reports.admin_outbox", _roles("admin"), _l("Outbox")),
     ("audit.log", _roles("admin"), _l("Audit log")),
     ("api_admin.tokens_list", _roles("admin"), _l("API tokens")),
+    ("surveys.index", lambda user: True, _l("Internal service")),
 )
 
 

@@ -31,7 +31,10 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from api import models  # noqa: F401  (tables must be known before queries)
+    from api import (
+        models,  # noqa: F401  (tables must be known before queries)
+        survey_routes,  # noqa: F401  (adds the survey views to bp)
+    )
     from api.admin import admin_bp
     from api.cli import api_cli, xapi_cli
     from api.http import register_app_hooks

@@ -18,6 +18,7 @@ SCOPE_LABELS = {
     "assignments:write": _l("Assign courses to departments"),
     "reports:read": _l("Read enrollments, completions and transcripts"),
     "statements:read": _l("Read xAPI statements, learners’ answers included"),
+    "surveys:read": _l("Read survey cycles and their aggregate results"),
 }
 assert set(SCOPE_LABELS) == set(SCOPES)
 

@@ -38,7 +38,8 @@ ERRORS = {
 }
 DESCRIPTION = """\
 Relay's API for other systems: roster sync from an HR system, course and
-assignment data, enrollment and completion reports, and xAPI statements.
+assignment data, enrollment and completion reports, xAPI statements, and the
+aggregate results of internal-customer surveys.
 
 **Authentication**: `Authorization: Bearer <token>`. Tokens are created by an
 admin (Admin > API tokens, or `flask api token create --name N --scope S`),
@@ -217,6 +218,23 @@ def _paths() -> dict[str, Any]:
                 *PAGE],
             description="`department` filters by the department the learner was in when "
                         "completing, so history stays true after transfers.")},
+        "/surveys/cycles": {"get": _operation(
+            "list_survey_cycles", "Survey cycles (opened ones)", "surveys:read",
+            ("200", "SurveyCycleList", "every cycle that has opened, newest first"),
+            description="Departments carry their name and code as they were when the "
+                        "cycle opened.")},
+        "/surveys/cycles/{cycle_id}/results": {"get": _operation(
+            "survey_results", "A survey cycle's aggregate results", "surveys:read",
+            ("200", "SurveyResults", "matrix, scorecards and response rates"),
+            params=[_param("cycle_id", "path", {**INTEGER, "minimum": 1,
+                                                "maximum": 2147483647},
+                           "survey cycle id", example=1)],
+            description="Closed cycles only (404 before): figures that move while people "
+                        "answer would tell who said what. Aggregates only. Every figure of "
+                        "a group smaller than "
+                        "`privacy_threshold` respondents is null; comments are not sent. "
+                        "Nothing identifies a respondent: answers are stored apart from who "
+                        "answered.")},
         "/xapi/statements": {"get": _operation(
             "list_statements", "xAPI statements from the outbox", "statements:read",
             ("200", "StatementResult", "an xAPI StatementResult, oldest first"), params=[

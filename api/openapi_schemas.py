@@ -162,6 +162,31 @@ SCHEMAS: dict[str, Any] = {
 }
 for _name in ("Department", "User", "Course", "Assignment", "Enrollment", "Completion"):
     SCHEMAS[f"{_name}Page"] = page_of(_name)
+FIGURE = obj({"n": {**INTEGER, "description": "answers behind the value (0 when hidden)"},
+              "value": nullable({"type": "number"})})
+SCHEMAS.update({
+    "SurveyCycle": obj({"id": INTEGER, "title": STRING, "opens_on": DATE, "closes_on": DATE,
+                        "status": {**STRING, "enum": ["scheduled", "open", "closed"]},
+                        "departments": {"type": "array", "items": obj(
+                            {"id": INTEGER, "code": STRING, "name": STRING},
+                            )}}),
+    "SurveyCycleList": obj({"cycles": {"type": "array", "items": ref("SurveyCycle")}}),
+    "SurveyResults": obj({
+        "cycle": ref("SurveyCycle"),
+        "privacy_threshold": INTEGER,
+        "matrix": {"type": "array", "items": obj({
+            "supplier_id": INTEGER, "customer_id": nullable(INTEGER),
+            "respondents": nullable(INTEGER), "overall": nullable({"type": "number"})})},
+        "scorecards": {"type": "array", "items": obj({
+            "department_id": INTEGER, "shown": BOOLEAN, "respondents": INTEGER,
+            "overall": FIGURE, "loyalty": FIGURE, "nps": FIGURE,
+            "factors": {"type": "object", "additionalProperties": FIGURE},
+            "pledges": {"type": "array", "items": obj({"statement": STRING,
+                                                       "figure": FIGURE})}})},
+        "response_rates": {"type": "array", "items": obj({
+            "department_id": INTEGER, "members": INTEGER, "answered": INTEGER})},
+    }),
+})
 SCHEMAS["CourseDetail"] = {**SCHEMAS["Course"], "properties": {
     **SCHEMAS["Course"]["properties"],
     "outline": {"type": "array", "items": ref("OutlineItem")}},

@@ -27,6 +27,7 @@ SCOPES = {
     "assignments:write": "assign courses to departments",
     "reports:read": "read enrollments, completions and transcripts",
     "statements:read": "read xAPI statements",
+    "surveys:read": "read survey cycles and their aggregate results (groups of 5 or more)",
 }
 # a token's last use is written at most this often, so reads stay reads
 LAST_USED_RESOLUTION = timedelta(minutes=5)

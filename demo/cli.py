@@ -19,6 +19,12 @@ def seed_command(activity: bool) -> None:
         done = seed_activity()
         click.echo(f"{done.colleagues} colleague(s) with {done.lessons_read} lesson(s) read, "
                    f"{done.attempts} quiz attempt(s), {done.essays_graded} essay(s) graded")
+    from courses.service import today
+    from surveys.demo import seed_surveys
+
+    surveys = seed_surveys(today())
+    click.echo(f"{surveys.pledges} pledge(s), {surveys.cycles} survey cycle(s), "
+               f"{surveys.answered} survey answer set(s)")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, name, _code, roles, _days in PEOPLE:
         click.echo(f"  {email:<22} {roles:<8} {name}")
@@ -31,9 +37,21 @@ def seed_command(activity: bool) -> None:
               help="Courses every learner is enrolled in (every 4th has a quiz).")
 @click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same "
               "company).")
-def generate_command(learners: int, courses: int, seed: int) -> None:
+@click.option("--survey-respondents", default=0, show_default=True, type=click.IntRange(0),
+              help="Also a closed survey cycle with this many respondents (0: none).")
+@click.option("--survey-departments", default=60, show_default=True, type=click.IntRange(2),
+              help="Departments taking part in that cycle.")
+def generate_command(learners: int, courses: int, seed: int, survey_respondents: int,
+                     survey_departments: int) -> None:
     """Add a large realistic company (departments, hires, enrollments, attempts) for reports."""
     from demo.generate import generate_company, summary
 
     for line in summary(generate_company(learners, courses=courses, seed=seed)):
         click.echo(line)
+    if survey_respondents:
+        from courses.service import today
+        from surveys.generate import generate_cycle
+
+        made = generate_cycle(survey_respondents, survey_departments, today(), seed)
+        click.echo(f"survey cycle {made.cycle_id}: {made.respondents} respondents across "
+                   f"{made.departments} departments, {made.ratings} ratings")
