@@ -24,6 +24,7 @@ LIMIT = 50_000  # revisions kept; past it the cache starts afresh (a bound, not 
 class RevisionFacts(NamedTuple):
     type_id: str
     data: dict[str, Any]
+    tags: list[str]
 
 
 def revision_facts(ids: Iterable[int]) -> dict[int, RevisionFacts]:
@@ -36,7 +37,9 @@ def revision_facts(ids: Iterable[int]) -> dict[int, RevisionFacts]:
         if len(cache) + len(missing) > LIMIT:
             cache.clear()
         rows = db.session.execute(select(
-            QuestionRevision.id, QuestionRevision.type_id, QuestionRevision.data)
+            QuestionRevision.id, QuestionRevision.type_id, QuestionRevision.data,
+            QuestionRevision.tags)
             .where(QuestionRevision.id.in_(missing)))
-        cache.update({row.id: RevisionFacts(row.type_id, row.data) for row in rows})
+        cache.update({row.id: RevisionFacts(row.type_id, row.data,
+                                                    row.tags or []) for row in rows})
     return {i: cache[i] for i in wanted if i in cache}
