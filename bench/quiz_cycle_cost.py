@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.quiz_submit import BENCH_SETTINGS, SAVE_ALL, seed  # noqa: E402
+from bench.quiz_submit import BENCH_SETTINGS, save_all_form, seed  # noqa: E402
 
 SHORT, LONG = 5, 25
 
@@ -76,7 +76,7 @@ def _request(client, step: str, path: str):  # type: ignore[no-untyped-def]
     if step == "start":
         return client.post("/quizzes/bench-quiz/start", data={})
     if step == "save":
-        return client.post(path, data=SAVE_ALL)
+        return client.post(path, data=save_all_form(path))
     return client.post(path, data={"slots": "", "action": "submit"})
 
 

@@ -157,25 +157,28 @@ def report(label: str, timings: list[float], wall: float) -> None:
           f"p99 {p99(ordered) * 1000:.1f} ms")
 
 
-def start_server(database: Path, workers: int, threads: int, worker_hooks: bool = True
+def start_server(uri: str, folder: Path, workers: int, threads: int, worker_hooks: bool = True,
+                 worker_class: str = "gthread", timeout: int = 30
                  ) -> tuple[subprocess.Popen, int]:
     """Gunicorn in its own process, as in production: the clients here do not share its GIL.
 
     Its config is the repository's gunicorn.conf.py (its worker hooks skipped when
-    worker_hooks is False) with a probe that logs the worker's garbage collections.
+    worker_hooks is False) with a probe that logs the worker's garbage collections
+    (into `folder`).
     """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = {**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
-    environment = {**os.environ, "RELAY_GC_PROBE": str(gc_log(database)),
+    settings = {**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri}
+    environment = {**os.environ, "RELAY_GC_PROBE": str(gc_log(folder)),
                    "RELAY_WORKER_HOOKS": "on" if worker_hooks else "off"}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:bench.gc_probe",
-         "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+         "-w", str(workers), "-k", worker_class, "--threads", str(threads),
+         "--timeout", str(timeout), "--backlog", "4096",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          f"app:create_app({settings!r})"], cwd=ROOT, env=environment)
-    for _ in range(200):
+    for _ in range(600):
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
             return server, port
@@ -185,13 +188,14 @@ def start_server(database: Path, workers: int, threads: int, worker_hooks: bool 
     raise SystemExit("gunicorn did not start")
 
 
-def gc_log(database: Path) -> Path:
-    return database.with_suffix(".gc.jsonl")
+def gc_log(folder: Path) -> Path:
+    return folder / "server.gc.jsonl"
 
 
-def report_gc(database: Path, phases: list[tuple[str, float, float]]) -> None:
+def report_gc(folder: Path, phases: list[tuple[str, float, float]]) -> None:
     """The server's garbage collections during each timed phase (wall-clock windows)."""
-    pauses = [json.loads(line) for line in gc_log(database).read_text().splitlines()]
+    log = gc_log(folder)
+    pauses = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     for label, start, end in phases:
         during = [(generation, seconds) for when, generation, seconds in pauses
                   if start <= when <= end]
@@ -202,27 +206,71 @@ def report_gc(database: Path, phases: list[tuple[str, float, float]]) -> None:
               f"{sum(seconds for _, seconds in during) * 1000:.0f} ms in {len(during)}")
 
 
+def postgres_base() -> str | None:
+    """The PostgreSQL server the tests use (RELAY_TEST_POSTGRES_URL or 127.0.0.1:5432)."""
+    url = os.environ.get("RELAY_TEST_POSTGRES_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return None
+    return "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def private_database(base: str, drop: bool = False) -> str:
+    """relay_bench_<pid> on that server, made afresh (or dropped): `test` is never touched."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"relay_bench_{os.getpid()}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not drop:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def database_uri(backend: str, folder: Path) -> str:
+    """A fresh database for one bench run: a SQLite WAL file, or a private PostgreSQL one."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}"
+    base = postgres_base()
+    if base is None:
+        raise SystemExit("PostgreSQL is not reachable at 127.0.0.1:5432")
+    return private_database(base)
+
+
+def drop_database(backend: str) -> None:
+    if backend == "postgresql":
+        private_database(postgres_base() or "", drop=True)
+
+
 MODELS = ("saturating", "learners", "burst")
 
 
 def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: float,
-                 models: list[str], worker_hooks: bool = True) -> None:
+                 models: list[str], worker_hooks: bool = True, backend: str = "sqlite",
+                 worker_class: str = "gthread") -> None:
     folder = Path(tempfile.mkdtemp(prefix="relay-bench-"))
-    database = folder / "bench.db"
-    app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    uri = database_uri(backend, folder)
+    app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
         db.create_all()
     seed(app, clients)
     with app.app_context():
         db.engine.dispose()
-    server, port = start_server(database, workers, threads, worker_hooks)
+    server, port = start_server(uri, folder, workers, threads, worker_hooks, worker_class)
     phases = []
     try:
         sessions = [Client(port) for _ in range(clients)]
         for n, client in enumerate(sessions):
             client.request("POST", "/login", {"email": f"bench{n}@example.com",
                                               "password": "bench-password-1"})
-        print(f"server: gunicorn, {workers} worker(s) x {threads} threads, SQLite WAL file, "
+        print(f"server: gunicorn, {workers} worker(s) x {threads} threads ({worker_class}), "
+              f"{'SQLite WAL file' if backend == 'sqlite' else 'PostgreSQL'}, "
               f"gunicorn.conf.py's worker hooks {'on' if worker_hooks else 'off'}")
         runs = {"saturating": ("submit, saturating", saturating_work(sessions, rounds, port)),
                 "learners": (f"submit, learners (think {think} s)",
@@ -237,7 +285,10 @@ def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: f
     finally:
         server.terminate()
         server.wait()
-    report_gc(database, phases)
+        with app.app_context():
+            db.engine.dispose()
+        drop_database(backend)
+    report_gc(folder, phases)
 
 
 def baseline_work(sessions: list[Client], rounds: int):  # type: ignore[no-untyped-def]
@@ -262,11 +313,15 @@ def option_1(path: str, slot: int) -> str:
     return option_tokens(attempt_id, slot, BENCH_SETTINGS["SECRET_KEY"]).token("option", 1)
 
 
-def save_all(client: Client, path: str) -> None:
+def save_all_form(path: str) -> dict[str, str]:
     """The no-JavaScript page's "save" with all 20 questions answered, at seq 0."""
-    client.request("POST", path, {"slots": ",".join(map(str, range(20))), "action": "save",
-                                  **{f"q{slot}": option_1(path, slot) for slot in range(20)},
-                                  **{f"seq-{slot}": "0" for slot in range(20)}})
+    return {"slots": ",".join(map(str, range(20))), "action": "save",
+            **{f"q{slot}": option_1(path, slot) for slot in range(20)},
+            **{f"seq-{slot}": "0" for slot in range(20)}}
+
+
+def save_all(client: Client, path: str) -> None:
+    client.request("POST", path, save_all_form(path))
 
 
 def timed_submit(client: Client, path: str) -> float:
@@ -333,14 +388,20 @@ def main() -> None:
     parser.add_argument("--worker-hooks", choices=("on", "off", "both"), default="on",
                         help="gunicorn.conf.py's post_worker_init (gc.freeze, background "
                              "WAL checkpoints); both: off, then on")
+    parser.add_argument("--database", default="sqlite",
+                        help="sqlite, postgresql, or both (one after the other, same run)")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn's -k")
     args = parser.parse_args()
     models = args.models.split(",")
     if not set(models) <= set(MODELS):
         parser.error(f"--models: choose from {','.join(MODELS)}")
     bench_grading()
     for hooks in {"on": [True], "off": [False], "both": [False, True]}[args.worker_hooks]:
-        bench_submit(args.clients, args.rounds, args.workers, args.threads or args.clients,
-                     args.think, models, hooks)
+        for backend in (["sqlite", "postgresql"] if args.database == "both"
+                        else [args.database]):
+            bench_submit(args.clients, args.rounds, args.workers,
+                         args.threads or args.clients, args.think, models, hooks, backend,
+                         args.worker_class)
 
 
 if __name__ == "__main__":

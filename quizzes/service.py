@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,6 +32,7 @@ from quizzes.models import (
     QuizOverride,
     Response,
 )
+from quizzes.revisions import revision_facts
 from quizzes.signals import attempt_finished, attempt_graded, attempt_started
 from quizzes.types import AnswerError, get_type
 
@@ -190,37 +191,50 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
     missing = sorted(slot for slot, (_, seq) in answers.items() if seq is None)
     if missing:
         raise MissingSequence(f"question {missing[0] + 1} was sent without its sequence number")
-    _lock(attempt, with_responses=False)
-    if close_if_expired(attempt, now, commit=True):
+    # Core statements, not ORM objects: an autosave is the request a class sends most.
+    # The attempt's row lock (SQLite: the write lock taken at BEGIN) orders the saves.
+    state = db.session.execute(select(
+        Attempt.state, Attempt.deadline, Attempt.submit_until)
+        .where(Attempt.id == attempt.id).with_for_update()).one()
+    limit = state.submit_until or state.deadline
+    if state.state == "in_progress" and limit is not None and now > limit:
+        close_if_expired(attempt, now, commit=True)  # the ORM path: it grades
         raise AttemptClosed("the time limit has passed; answers saved before it were kept")
-    if attempt.state != "in_progress":
+    if state.state != "in_progress":
         raise AttemptClosed("this attempt is already submitted")
-    if attempt.deadline and now > attempt.deadline:
+    if state.deadline and now > state.deadline:
         raise AttemptClosed("the time limit has passed; you can only submit now")
     # only the questions posted (autosave sends one), not all the attempt's
-    responses = {r.slot: r for r in db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt.id, Response.slot.in_(answers))
-        .options(joinedload(Response.revision)))}
-    changes = []
+    responses = {row.slot: row for row in db.session.execute(select(
+        Response.id, Response.slot, Response.revision_id, Response.answer, Response.seq)
+        .where(Response.attempt_id == attempt.id, Response.slot.in_(answers)))}
+    revisions = revision_facts(row.revision_id for row in responses.values())
+    changes, seqs = [], {}
     for slot, (raw, seq) in answers.items():
         response = responses.get(slot)
         if response is None:
             raise AnswerError(f"question {slot + 1} is not part of this attempt")
-        revision = response.revision
+        revision = revisions[response.revision_id]
         answer = get_type(revision.type_id).normalise(revision.data, raw,
                                                       option_tokens(attempt.id, slot))
+        seqs[slot] = response.seq
         if answer == response.answer:
             continue
         if seq != response.seq:
             raise StaleAnswer(f"question {slot + 1} was changed in another window; reload")
-        changes.append((response, answer))
-    for response, answer in changes:
-        response.answer, response.seq, response.saved_at = answer, response.seq + 1, now
-    # read before the commit: afterwards every response is expired and would be
-    # reloaded one SELECT at a time
-    seqs = {slot: responses[slot].seq for slot in answers}
+        changes.append({"response_id": response.id, "answer": answer,
+                        "seq": response.seq + 1, "saved_at": now})
+        seqs[slot] = response.seq + 1
+    if changes:  # one executemany
+        db.session.execute(_SAVE_ANSWER, changes)
     db.session.commit()
     return seqs
+
+
+_SAVE_ANSWER = (update(Response.__table__)
+                .where(Response.__table__.c.id == bindparam("response_id"))
+                .values(answer=bindparam("answer"), seq=bindparam("seq"),
+                        saved_at=bindparam("saved_at")))
 
 
 def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
