@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Response, abort, render_template, send_file
+from flask import Response, abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,6 +18,7 @@ from courses.service import today
 from extensions import read_only
 from reports.exports import csv_chunks, write_xlsx
 from reports.service import Scope, department_tree, scope_for
+from settings import scratch_dir
 from surveys import answers, exports, results, service
 from surveys.routes import _cycle, bp
 
@@ -97,6 +98,7 @@ def export(cycle_id: int, fmt: str):  # type: ignore[no-untyped-def]
         return Response(csv_chunks(header, rows), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={name}"})
     buffer = io.BytesIO()
-    write_xlsx(header, rows, buffer, _("Results"))
+    with scratch_dir(current_app.instance_path, "survey-export") as scratch:
+        write_xlsx(header, rows, buffer, _("Results"), tmpdir=scratch)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)

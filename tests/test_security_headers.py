@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from app import CONTENT_SECURITY_POLICY
 
 
+def sample_value(converter) -> object:  # type: ignore[no-untyped-def]
+    if isinstance(converter, IntegerConverter):
+        return 1
+    if isinstance(converter, AnyConverter):  # one of a fixed list: take the first
+        return sorted(converter.items)[0]
+    return "x"
+
+
 def sample_url(app, rule: Rule) -> str:  # type: ignore[no-untyped-def]
-    values = {name: 1 if isinstance(converter, IntegerConverter) else "x"
-              for name, converter in rule._converters.items()}
+    values = {name: sample_value(c) for name, c in rule._converters.items()}
     with app.test_request_context():
         return app.url_for(rule.endpoint, **values)
 
