@@ -38,7 +38,7 @@ def test_autosave_retries_through_an_outage_and_then_says_saved(make, live_serve
             route.continue_()
 
     page.route(AUTOSAVE, outage)
-    page.check("#q0-opt-0")
+    page.locator("#question-0").get_by_label("Option 0", exact=True).check()
     page.wait_for_selector("#question-0 .save-status:has-text('Trying again')")
     assert "Saved" not in page.inner_text("#question-0 .save-status")
     page.wait_for_selector("#question-0 .save-status:text-is('Saved')", timeout=20_000)
@@ -58,7 +58,7 @@ def test_a_refused_answer_is_not_retried(make, live_server, page):
                       body='{"error": "AttemptClosed", "message": "the attempt is closed"}')
 
     page.route(AUTOSAVE, closed)
-    page.check("#q0-opt-0")
+    page.locator("#question-0").get_by_label("Option 0", exact=True).check()
     page.wait_for_selector("#question-0 .save-status:has-text('the attempt is closed')")
     page.wait_for_timeout(2500)
     assert len(calls) == 1
@@ -78,6 +78,6 @@ def test_no_page_breaks_the_content_security_policy(make, live_server, page):
     page.goto(f"{live_server}/quizzes/q")
     page.click("button:has-text('Start the quiz')")
     page.wait_for_url("**/attempts/*")
-    page.check("#q0-opt-0")
+    page.locator("#question-0").get_by_label("Option 0", exact=True).check()
     page.wait_for_selector("#question-0 .save-status:text-is('Saved')")
     assert violations == []
