@@ -29,6 +29,7 @@ import courses
 import demo
 import quizzes
 import reports
+import rollouts
 from accounts.preferences import school_settings, time_zone_of
 from extensions import (
     IdConverter,
@@ -42,7 +43,7 @@ from extensions import (
 )
 from settings import load_settings
 
-FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo)
+FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, rollouts, api, audit, demo)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -137,6 +138,7 @@ STAFF_LINKS = (
     ("quizzes.grading_queue", _roles("trainer", "admin"), _l("Grading")),
     ("reports.dashboard", _reads_reports, _l("Reports")),
     ("reports.quizzes", _roles("trainer", "admin"), _l("Item analysis")),
+    ("rollouts.queue", _roles("trainer", "admin"), _l("Questions")),
     ("reports.admin_outbox", _roles("admin"), _l("Outbox")),
     ("audit.log", _roles("admin"), _l("Audit log")),
     ("api_admin.tokens_list", _roles("admin"), _l("API tokens")),

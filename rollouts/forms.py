@@ -1,0 +1,33 @@
+"""Rollout forms: a lesson question, its answer, a briefing, a receipt."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from rollouts.service import ANSWER_MAX, QUESTION_MAX
+
+
+class QuestionForm(FlaskForm):
+    body = TextAreaField(_l("Your question (Markdown)"),
+                         validators=[DataRequired(), Length(max=QUESTION_MAX)])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Answer (Markdown)"),
+                           validators=[DataRequired(), Length(max=ANSWER_MAX)])
+    publish = BooleanField(_l("Publish as FAQ under the lesson (without the asker's name)"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class BriefingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Briefing (Markdown)"), validators=[DataRequired(), Length(max=20000)])
+    departments = SelectMultipleField(_l("Departments (each with the teams below it)"), coerce=int,
+                                      validators=[DataRequired()])
+    course = SelectField(_l("Related course (optional)"), coerce=int, default=0)
