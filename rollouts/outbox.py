@@ -8,6 +8,7 @@ admins read at /admin/outbox, exactly as reminders do.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 
 from flask import current_app
@@ -49,8 +50,6 @@ def deliver(rows: list[OutboxMessage | None]) -> int:
         current_app.logger.warning("SMTP failed; %s rollout message(s) stay held", len(ids) - sent)
         db.session.rollback()
     finally:
-        try:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
             mailer.close()
-        except (OSError, smtplib.SMTPException):
-            pass
     return sent

@@ -12,8 +12,9 @@ from accounts.access import roles_required
 from courses import service as courses
 from courses.models import OutlineItem
 from extensions import read_only
-from rollouts import service
-from rollouts.forms import ActionForm, AnswerForm, QuestionForm
+from reports.service import department_tree, privacy_threshold, scope_for
+from rollouts import briefings, service
+from rollouts.forms import ActionForm, AnswerForm, BriefingForm, QuestionForm
 
 bp = Blueprint("rollouts", __name__, template_folder="../templates")
 TRAINERS = ("trainer", "admin")
@@ -26,7 +27,8 @@ def home_panel() -> dict[str, Any]:
     """What the learner home page adds: answers to the reader's questions."""
     if not current_user.is_authenticated:
         return {}
-    return {"answers": service.unseen_answers(current_user), "form": ActionForm()}
+    return {"answers": service.unseen_answers(current_user),
+            "briefings": briefings.pending_for(current_user), "form": ActionForm()}
 
 
 def lesson_panel(item: OutlineItem) -> dict[str, Any]:
@@ -121,3 +123,98 @@ def publish(question_id: int, action: str):  # type: ignore[no-untyped-def]
 @roles_required("hr", "admin")
 def question_figures():  # type: ignore[no-untyped-def]
     return render_template("rollouts/question_figures.html", figures=service.course_figures())
+
+
+# --- briefings ------------------------------------------------------------------------------
+
+
+@bp.get("/briefings")
+@read_only
+@roles_required(*TRAINERS, "hr")
+def briefing_list():  # type: ignore[no-untyped-def]
+    return render_template("rollouts/briefings.html", rows=briefings.listing(),
+                           threshold=privacy_threshold())
+
+
+@bp.route("/briefings/new", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def briefing_new():  # type: ignore[no-untyped-def]
+    form = BriefingForm()
+    tree = department_tree()
+    form.departments.choices = [(d, "\u2003" * depth + tree.nodes[d].name)
+                                for root in tree.roots
+                                for d, depth in _with_depth(tree, root)]
+    form.course.choices = [(0, "—")] + [(c.id, c.title) for c in courses.catalogue()]
+    if form.validate_on_submit():
+        try:
+            briefing = briefings.create(current_user, form.title.data, form.body.data,
+                                        form.departments.data, form.course.data)
+        except briefings.BriefingError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Briefing posted."), "success")
+            return redirect(url_for("rollouts.briefing_receipts", briefing_id=briefing.id))
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template("rollouts/briefing_new.html", form=form), status
+
+
+def _with_depth(tree, root: int, depth: int = 0):  # type: ignore[no-untyped-def]
+    yield root, depth
+    for child in tree.nodes[root].children:
+        yield from _with_depth(tree, child, depth + 1)
+
+
+def _briefing_or_404(briefing_id: int):  # type: ignore[no-untyped-def]
+    return briefings.get(briefing_id) or abort(404)
+
+
+@bp.get("/briefings/<int:briefing_id>")
+@read_only
+@login_required
+def briefing(briefing_id: int):  # type: ignore[no-untyped-def]
+    item = _briefing_or_404(briefing_id)
+    recipient = briefings.is_recipient(current_user, item)
+    if not recipient and not current_user.has_role(*TRAINERS, "hr"):
+        abort(403)
+    return render_template("rollouts/briefing.html", briefing=item, recipient=recipient,
+                           confirmed_at=briefings.confirmed_at(current_user, item),
+                           form=ActionForm())
+
+
+@bp.post("/briefings/<int:briefing_id>/confirm")
+@login_required
+def briefing_confirm(briefing_id: int):  # type: ignore[no-untyped-def]
+    item = _briefing_or_404(briefing_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        briefings.confirm(current_user, item)
+    except briefings.BriefingError:
+        abort(403)
+    flash(_("Thank you: your confirmation is recorded."), "success")
+    return redirect(url_for("courses.home"))
+
+
+@bp.get("/briefings/<int:briefing_id>/receipts")
+@read_only
+@login_required
+def briefing_receipts(briefing_id: int):  # type: ignore[no-untyped-def]
+    item = _briefing_or_404(briefing_id)
+    scope = scope_for(current_user, department_tree(), trainers=True)
+    if scope is None:
+        abort(403)
+    return render_template("rollouts/receipts.html", briefing=item,
+                           rows=briefings.rates(item, scope), threshold=privacy_threshold(),
+                           form=ActionForm())
+
+
+@bp.post("/briefings/<int:briefing_id>/remind")
+@roles_required(*TRAINERS)
+def briefing_remind(briefing_id: int):  # type: ignore[no-untyped-def]
+    item = _briefing_or_404(briefing_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = briefings.remind(item)
+    flash(_("%(n)s reminder(s) recorded; each person gets at most one a day.", n=count),
+          "success")
+    return redirect(url_for("rollouts.briefing_receipts", briefing_id=briefing_id))
