@@ -9,7 +9,10 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from rollouts import models  # noqa: F401  (tables must be known before queries)
+    from rollouts import (
+        contest_routes,  # noqa: F401  (adds the contest pages to the blueprint)
+        models,  # noqa: F401  (tables must be known before queries)
+    )
     from rollouts.cli import cli
     from rollouts.routes import bp, home_panel, lesson_panel
 

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -75,3 +86,58 @@ class BriefingReceipt(db.Model):
         ForeignKey("rollout_briefings.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     confirmed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Contest(db.Model):
+    """A knowledge contest on a quiz's question bank: everyone starts at `starts_at`."""
+
+    __tablename__ = "rollout_contests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    questions_per_person: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    quiz: Mapped[Quiz] = relationship()  # noqa: F821  (quizzes.models)
+    audience: Mapped[list[ContestDepartment]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class ContestDepartment(db.Model):
+    __tablename__ = "rollout_contest_departments"
+
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("rollout_contests.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ContestEntry(db.Model):
+    """One person's run: the questions drawn for them (the quiz attempt layout format),
+    their answers by slot, and the score once finished (or closed at the deadline)."""
+
+    __tablename__ = "rollout_contest_entries"
+    __table_args__ = (UniqueConstraint("contest_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("rollout_contests.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The department when joining: the leaderboard stays true after transfers.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"))
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    joined_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    score: Mapped[float | None] = mapped_column(Float)  # 0..1
+    seconds: Mapped[float | None] = mapped_column(Float)  # from the start to finishing
+
+    user: Mapped[User] = relationship()  # noqa: F821

@@ -12,8 +12,8 @@ from accounts.access import roles_required
 from courses import service as courses
 from courses.models import OutlineItem
 from extensions import read_only
-from reports.service import department_tree, privacy_threshold, scope_for
-from rollouts import briefings, service
+from reports.service import Tree, department_tree, privacy_threshold, scope_for
+from rollouts import briefings, contests, service
 from rollouts.forms import ActionForm, AnswerForm, BriefingForm, QuestionForm
 
 bp = Blueprint("rollouts", __name__, template_folder="../templates")
@@ -24,11 +24,12 @@ TRAINERS = ("trainer", "admin")
 
 
 def home_panel() -> dict[str, Any]:
-    """What the learner home page adds: answers to the reader's questions."""
+    """What the learner home page adds: answers, briefings to confirm, contests."""
     if not current_user.is_authenticated:
         return {}
     return {"answers": service.unseen_answers(current_user),
-            "briefings": briefings.pending_for(current_user), "form": ActionForm()}
+            "briefings": briefings.pending_for(current_user),
+            "contests": contests.upcoming_for(current_user), "form": ActionForm()}
 
 
 def lesson_panel(item: OutlineItem) -> dict[str, Any]:
@@ -141,9 +142,7 @@ def briefing_list():  # type: ignore[no-untyped-def]
 def briefing_new():  # type: ignore[no-untyped-def]
     form = BriefingForm()
     tree = department_tree()
-    form.departments.choices = [(d, "\u2003" * depth + tree.nodes[d].name)
-                                for root in tree.roots
-                                for d, depth in _with_depth(tree, root)]
+    form.departments.choices = department_choices(tree)
     form.course.choices = [(0, "—")] + [(c.id, c.title) for c in courses.catalogue()]
     if form.validate_on_submit():
         try:
@@ -158,10 +157,14 @@ def briefing_new():  # type: ignore[no-untyped-def]
     return render_template("rollouts/briefing_new.html", form=form), status
 
 
-def _with_depth(tree, root: int, depth: int = 0):  # type: ignore[no-untyped-def]
-    yield root, depth
-    for child in tree.nodes[root].children:
-        yield from _with_depth(tree, child, depth + 1)
+def department_choices(tree: Tree) -> list[tuple[int, str]]:
+    """Every department, indented under its parent, for a multiple choice."""
+    def walk(root: int, depth: int):  # type: ignore[no-untyped-def]
+        yield root, "\u2003" * depth + tree.nodes[root].name
+        for child in tree.nodes[root].children:
+            yield from walk(child, depth + 1)
+
+    return [choice for root in tree.roots for choice in walk(root, 0)]
 
 
 def _briefing_or_404(briefing_id: int):  # type: ignore[no-untyped-def]

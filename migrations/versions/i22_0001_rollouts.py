@@ -1,4 +1,4 @@
-"""Policy rollout: lesson questions and FAQ, briefings with read receipts.
+"""Policy rollout: lesson questions and FAQ, briefings with read receipts, contests.
 
 Revision ID: i22_0001
 Revises: i20_0001
@@ -79,9 +79,54 @@ def upgrade() -> None:
     with op.batch_alter_table("rollout_briefing_receipts") as batch:
         batch.create_index("ix_rollout_briefing_receipts_briefing_id", ["briefing_id"])
         batch.create_index("ix_rollout_briefing_receipts_user_id", ["user_id"])
+    op.create_table(
+        "rollout_contests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("quiz_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("duration_minutes", sa.Integer(), nullable=False),
+        sa.Column("questions_per_person", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["quiz_id"], ["quizzes.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["author_id"], ["users.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "rollout_contest_departments",
+        sa.Column("contest_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["contest_id"], ["rollout_contests.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["department_id"], ["departments.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("contest_id", "department_id"),
+    )
+    op.create_table(
+        "rollout_contest_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contest_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("show_name", sa.Boolean(), nullable=False),
+        sa.Column("layout", sa.JSON(), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("seconds", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(["contest_id"], ["rollout_contests.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["department_id"], ["departments.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("contest_id", "user_id"),
+    )
+    with op.batch_alter_table("rollout_contest_entries") as batch:
+        batch.create_index("ix_rollout_contest_entries_contest_id", ["contest_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("rollout_contest_entries")
+    op.drop_table("rollout_contest_departments")
+    op.drop_table("rollout_contests")
     op.drop_table("rollout_briefing_receipts")
     op.drop_table("rollout_briefing_departments")
     op.drop_table("rollout_briefings")
