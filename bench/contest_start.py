@@ -94,6 +94,19 @@ def schedule(uri: str, seconds_ahead: float) -> tuple[int, float]:
     return contest_id, time.time() + wait
 
 
+def saved_entries(uri: str, contest_id: int) -> int:
+    """A save that redirected without storing would not be an error above: count them here."""
+    from rollouts.models import ContestEntry
+
+    app = create_app({**SETTINGS, "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        entries = db.session.scalars(db.select(ContestEntry).where(
+            ContestEntry.contest_id == contest_id)).all()
+        count = sum(1 for entry in entries if entry.answers)
+        db.engine.dispose()
+    return count
+
+
 class Connection:
     """One keep-alive HTTP connection; the cookie is the learner's, passed per request."""
 
@@ -256,6 +269,7 @@ def main() -> None:
             connection.request("GET", "/healthz")
             baseline.append(time.perf_counter() - begin)
         print(f"errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
+        print(f"entries with a saved answer in the database: {saved_entries(uri, contest_id)}")
         print(percentiles("join (POST join + GET questions)", joins))
         print(percentiles("save first answer", saves))
         print(f"all done {wall:.1f} s after the start; " + percentiles("idle /healthz", baseline))

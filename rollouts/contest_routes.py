@@ -66,6 +66,7 @@ def contest_new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/contests/<int:contest_id>")
+@read_only
 @login_required
 def contest(contest_id: int):  # type: ignore[no-untyped-def]
     """The lobby before the start; the learner's questions while it runs; results after."""
@@ -106,36 +107,42 @@ def contest_join(contest_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("rollouts.contest_play", contest_id=contest_id))
 
 
-@bp.route("/contests/<int:contest_id>/play", methods=["GET", "POST"])
+@bp.get("/contests/<int:contest_id>/play")
+@read_only
 @login_required
 def contest_play(contest_id: int):  # type: ignore[no-untyped-def]
     item = _contest_or_404(contest_id)
     entry = contests.entry_of(current_user, item) or abort(404)
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        raw = {view.slot: raw_answer(request.form, f"q{view.slot}")
-               for view in contests.slot_views(entry)}
-        try:
-            contests.save(entry, raw)
-        except contests.ContestClosed as error:
-            flash(str(error), "error")
-            return redirect(url_for("rollouts.contest_board", contest_id=contest_id))
-        except contests.ContestError as error:
-            flash(str(error), "error")
-            return redirect(url_for("rollouts.contest_play", contest_id=contest_id))
-        if request.form.get("action") == "finish":
-            entry = contests.finish(entry)
-            flash(_("Handed in: %(score)s%% in %(seconds)s s.",
-                    score=round(entry.score * 100), seconds=round(entry.seconds)), "success")
-            return redirect(url_for("rollouts.contest_board", contest_id=contest_id))
-        flash(_("Answers saved."), "success")
-        return redirect(url_for("rollouts.contest_play", contest_id=contest_id))
     if entry.finished_at is not None or contests.phase(item) == "over":
         return redirect(url_for("rollouts.contest_board", contest_id=contest_id))
     return render_template("rollouts/play.html", contest=item, entry=entry,
-                           views=contests.slot_views(entry), form=form)
+                           views=contests.slot_views(entry), form=ActionForm())
+
+
+@bp.post("/contests/<int:contest_id>/play")
+@login_required
+def contest_answer(contest_id: int):  # type: ignore[no-untyped-def]
+    item = _contest_or_404(contest_id)
+    entry = contests.entry_of(current_user, item) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    posted = {slot: raw_answer(request.form, f"q{slot}") for slot in range(len(entry.layout))}
+    raw = {slot: values for slot, values in posted.items() if values}  # unanswered: unchanged
+    try:
+        contests.save(entry, raw)
+    except contests.ContestClosed as error:
+        flash(str(error), "error")
+        return redirect(url_for("rollouts.contest_board", contest_id=contest_id))
+    except contests.ContestError as error:
+        flash(str(error), "error")
+        return redirect(url_for("rollouts.contest_play", contest_id=contest_id))
+    if request.form.get("action") == "finish":
+        entry = contests.finish(entry)
+        flash(_("Handed in: %(score)s%% in %(seconds)s s.",
+                score=round(entry.score * 100), seconds=round(entry.seconds)), "success")
+        return redirect(url_for("rollouts.contest_board", contest_id=contest_id))
+    flash(_("Answers saved."), "success")
+    return redirect(url_for("rollouts.contest_play", contest_id=contest_id))
 
 
 @bp.get("/contests/<int:contest_id>/board")
