@@ -141,6 +141,7 @@ STAFF_LINKS = (
     ("rollouts.queue", _roles("trainer", "admin"), _l("Questions")),
     ("rollouts.briefing_list", _roles("trainer", "hr", "admin"), _l("Briefings")),
     ("rollouts.contest_list", _roles("trainer", "hr", "admin"), _l("Contests")),
+    ("rollouts.question_figures", _roles("hr"), _l("Questions")),
     ("reports.admin_outbox", _roles("admin"), _l("Outbox")),
     ("audit.log", _roles("admin"), _l("Audit log")),
     ("api_admin.tokens_list", _roles("admin"), _l("API tokens")),

@@ -145,3 +145,12 @@ def test_hr_sees_count_and_median_per_course(app, make, lesson, client, auth):
     auth.logout()
     auth.login(ann.email)
     assert client.get("/reports/questions").status_code == 403
+
+
+def test_cli_lists_overdue_questions(app, make, lesson, runner):
+    old = service.ask(make.user(), lesson, "old", datetime(2020, 1, 6, 9, 0))
+    service.ask(make.user(), lesson, "fresh")
+    result = runner.invoke(args=["rollouts", "overdue"])
+    assert result.exit_code == 0
+    assert f"#{old.id}\t2020-01-06 09:00" in result.output
+    assert "1 overdue question(s)" in result.output
