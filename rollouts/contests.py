@@ -55,8 +55,8 @@ def schedule(author: User, title: str, quiz_id: int, starts_at: datetime, minute
     quiz = db.session.get(Quiz, quiz_id or 0)
     if quiz is None:
         raise ContestError(_("Question bank: choose a quiz."))
-    pool = len(draw_questions(quiz, random.Random(0))) if not quiz.settings.get("draw") else \
-        sum(1 for q in quiz.questions if not q.retired and q.current_revision_id)
+    # the quiz's own draw (if it has one) caps what a contest entry can be given, too
+    pool = len(draw_questions(quiz, random.Random(0)))
     if not 1 <= (per_person or 0) <= pool:
         raise ContestError(_("Questions per person: between 1 and %(n)s (the bank's size).",
                              n=pool))
