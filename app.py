@@ -44,6 +44,7 @@ import courses
 import demo
 import quizzes
 import reports
+import rollouts
 import surveys
 from accounts.preferences import school_defaults, time_zone_of
 from api.http import PREFIX as API_PREFIX
@@ -61,7 +62,7 @@ from extensions import (
 )
 from settings import load_settings, sweep_scratch
 
-FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, api, audit, demo,
+FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, rollouts, api, audit, demo,
                     surveys)
 
 
@@ -366,6 +367,10 @@ STAFF_LINKS = (
     ("quizzes.grading_queue", _roles("trainer", "admin"), _l("Grading")),
     ("reports.dashboard", _reads_reports, _l("Reports")),
     ("reports.quizzes", _roles("trainer", "admin"), _l("Item analysis")),
+    ("rollouts.queue", _roles("trainer", "admin"), _l("Questions")),
+    ("rollouts.briefing_list", _roles("trainer", "hr", "admin"), _l("Briefings")),
+    ("rollouts.contest_list", _roles("trainer", "hr", "admin"), _l("Contests")),
+    ("rollouts.question_figures", _roles("hr"), _l("Questions")),
     ("reports.admin_outbox", _roles("admin"), _l("Outbox")),
     ("audit.log", _roles("admin"), _l("Audit log")),
     ("api_admin.tokens_list", _roles("admin"), _l("API tokens")),

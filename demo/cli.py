@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from demo.activity import seed_activity
+from demo.rollouts import seed_rollouts
 from demo.service import DEMO_PASSWORD, PEOPLE, seed_demo
 
 cli = AppGroup("demo", help="Demo data.")
@@ -19,6 +20,8 @@ def seed_command(activity: bool) -> None:
         done = seed_activity()
         click.echo(f"{done.colleagues} colleague(s) with {done.lessons_read} lesson(s) read, "
                    f"{done.attempts} quiz attempt(s), {done.essays_graded} essay(s) graded")
+        if seed_rollouts():
+            click.echo("a past knowledge contest, answered lesson questions and a briefing")
     from courses.service import today
     from surveys.demo import seed_surveys
 
