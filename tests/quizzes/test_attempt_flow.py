@@ -196,3 +196,19 @@ def test_a_refused_draft_gives_way_to_an_answer_saved_in_another_browser(
     page = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
     assert 'value="4"' in page and "三天" not in page  # the newer saved answer wins
     assert summary_states(client, attempt_id)[number] == "answered"
+
+
+def test_a_refused_answer_posted_without_its_seq_is_refused_for_that_and_not_kept(
+        client, learner):
+    attempt_id = start(client)
+    number = slot_of(attempt_id, "numerical")
+    refused = client.post(f"/attempts/{attempt_id}/autosave",
+                          data={"slots": str(number), f"q{number}": "三天"})
+    assert refused.status_code == 400 and refused.json["error"] == "MissingSequence"
+    page = client.post(f"/attempts/{attempt_id}", data={
+        "slots": str(number), f"q{number}": "三天", "action": "summary"})
+    assert page.status_code == 400 and "页面没有说明要修改的是哪一版答案" in page.text
+    # no draft without a seq: it could never give way to a later save
+    assert summary_states(client, attempt_id)[number] == "unanswered"
+    reloaded = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
+    assert "三天" not in reloaded
