@@ -207,6 +207,7 @@ def test_lesson_shows_its_place_and_readable_code_on_a_phone(make, live_server, 
         login(page, live_server, "p@example.com")
         page.goto(f"{live_server}/courses/handoff")
         page.click("a:has-text('交接清单')")
+        page.wait_for_load_state("domcontentloaded")  # the deferred outline script has run
         assert "第 2 步，共 3 步" in page.inner_text("article")
         outline_open = page.evaluate("document.querySelector('details.lesson-outline').open")
         assert outline_open == (width > 640)  # folded on a phone, open beside the lesson
