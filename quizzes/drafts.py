@@ -50,6 +50,6 @@ def current(session: Mapping[str, Any], attempt_id: int,
         if owner != str(attempt_id) or not slot_text.isdigit():
             continue
         slot = int(slot_text)
-        if slot in seqs and draft.get("seq") in (None, seqs[slot]):
+        if slot in seqs and draft.get("seq") == seqs[slot]:
             found[slot] = draft["raw"]
     return found

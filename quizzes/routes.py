@@ -156,6 +156,10 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
     page = request.form.get("page", 1, type=int)
     action = request.form.get("action", "save")
     answers = slot_answers(request.form, shown_slots(request.form, len(attempt.layout)))
+    try:
+        service.require_sequences(answers)  # before a refused answer is kept as a draft
+    except service.MissingSequence as error:
+        return _render_attempt(attempt, page, 400, error=_reason(error))
     errors = flow.answer_errors(attempt, answers) if attempt.state == "in_progress" else {}
     if errors:
         drafts.remember(session, attempt.id, answers, errors)
@@ -220,6 +224,10 @@ def autosave(attempt_id: int):  # type: ignore[no-untyped-def]
     """JavaScript's path: one question at a time; answers JSON."""
     attempt = _attempt_or_404(attempt_id)
     answers = slot_answers(request.form, shown_slots(request.form, len(attempt.layout)))
+    try:
+        service.require_sequences(answers)  # before a refused answer is kept as a draft
+    except service.MissingSequence as error:
+        return jsonify(error=type(error).__name__, message=_reason(error)), error.status
     errors = flow.answer_errors(attempt, answers) if attempt.state == "in_progress" else {}
     if errors:  # kept for a reload and the summary; nothing is saved
         drafts.remember(session, attempt.id, answers, errors)

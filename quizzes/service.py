@@ -177,6 +177,13 @@ def form_values(attempt: Attempt, slot: int, answer: Any) -> dict[str, list[str]
                                                   option_tokens(attempt.id, slot))
 
 
+def require_sequences(answers: Mapping[int, tuple[Any, int | None]]) -> None:
+    """Refuse (MissingSequence) answers posted without the seq their page was given."""
+    missing = sorted(slot for slot, (_, seq) in answers.items() if seq is None)
+    if missing:
+        raise MissingSequence(f"question {missing[0] + 1} was sent without its sequence number")
+
+
 def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequence[str]],
                                                                  int | None]],
                  now: datetime | None = None) -> dict[int, int]:
@@ -188,6 +195,7 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
     tokens; the stored answers by authored index.
     """
     now = now or utcnow()
+<<<<<<< HEAD
     missing = sorted(slot for slot, (_, seq) in answers.items() if seq is None)
     if missing:
         raise MissingSequence(f"question {missing[0] + 1} was sent without its sequence number")
@@ -199,6 +207,11 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
     limit = state.submit_until or state.deadline
     if state.state == "in_progress" and limit is not None and now > limit:
         close_if_expired(attempt, now, commit=True)  # the ORM path: it grades
+=======
+    require_sequences(answers)
+    _lock(attempt, with_responses=False)
+    if close_if_expired(attempt, now, commit=True):
+>>>>>>> fix14
         raise AttemptClosed("the time limit has passed; answers saved before it were kept")
     if state.state != "in_progress":
         raise AttemptClosed("this attempt is already submitted")

@@ -64,7 +64,8 @@ def test_confirm_step_and_summary_then_back_button_shows_a_closed_attempt(make, 
     start(zh, live_server)
     zh.check("#question-0 input[type=radio] >> nth=0")
     zh.wait_for_selector("#question-0 .save-status:has-text('已保存')")
-    zh.select_option("#q2-0", index=1)  # one row of two: partly answered
+    # one row of two: partly answered (a row's select is named by the attempt's token)
+    zh.select_option("#question-2 select >> nth=0", index=1)
     zh.wait_for_selector("#question-2 .save-status:has-text('已保存')")
     zh.click("button:has-text('检查并提交')")
     dialog = zh.locator("dialog.submit-confirm")
@@ -145,6 +146,10 @@ def test_a_refused_answer_stays_beside_its_question_with_what_was_typed(make, li
     learner(make, "v@example.com")
     login(zh, live_server, "v@example.com")
     start(zh, live_server)
+    choice = zh.locator("#question-0 input[type=radio]").nth(1)
+    choice.check()
+    chosen = choice.get_attribute("value")  # the attempt's token, not an authored index
+    zh.wait_for_selector("#question-0 .save-status:has-text('已保存')")
     zh.fill("#q1", "三天")
     zh.wait_for_selector("#question-1 .save-status.error:has-text('不是数字')")
     zh.reload()  # what was typed, and why it was refused, outlive a reload
@@ -161,6 +166,9 @@ def test_a_refused_answer_stays_beside_its_question_with_what_was_typed(make, li
     assert dialog.locator("[data-count=invalid]").inner_text() == "1"
     dialog.locator("button:has-text('查看答题概览')").click()  # posts the page: refused
     zh.wait_for_selector(".error-summary")
+    # the page is refilled from what was posted: the same option, by its token, stays chosen
+    assert not chosen.isdigit()
+    assert zh.locator("#question-0 input[type=radio]:checked").get_attribute("value") == chosen
     error = zh.locator("#question-1 .question-error")
     assert "「三天」不是数字" in error.inner_text()
     assert zh.input_value("#q1") == "三天"
@@ -199,6 +207,7 @@ def test_lesson_shows_its_place_and_readable_code_on_a_phone(make, live_server, 
         login(page, live_server, "p@example.com")
         page.goto(f"{live_server}/courses/handoff")
         page.click("a:has-text('交接清单')")
+        page.wait_for_load_state("domcontentloaded")  # the deferred outline script has run
         assert "第 2 步，共 3 步" in page.inner_text("article")
         outline_open = page.evaluate("document.querySelector('details.lesson-outline').open")
         assert outline_open == (width > 640)  # folded on a phone, open beside the lesson

@@ -30,7 +30,8 @@ def test_review_marks_choices_unanswered_and_the_marking_guide_in_chinese(make, 
     page.click("button[value=next]")  # five questions a page: the essay is on the second
     page.wait_for_selector("#question-5")
     page.locator("#question-5 textarea").fill("我会当面交接，\n再确认对方用得上。")
-    page.click("button[value=submit]")
+    page.click("button[data-confirm-submit]")  # the confirm step, then submit
+    page.click("dialog.submit-confirm button[value=submit]")
     page.wait_for_url("**/review")
     if SCREENS:
         page.screenshot(path=f"{SCREENS}/14a-review-zh.png", full_page=True)

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from extensions import db
-from quizzes import flow
+from quizzes import flow, service
+from quizzes.attempts import option_tokens
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt
 from tests.factories import single_choice
@@ -41,6 +42,14 @@ def slot_of(attempt_id: int, type_id: str) -> int:
     return next(r.slot for r in attempt.responses if r.revision.type_id == type_id)
 
 
+def posted(attempt_id: int, slot: int, answer, seq: int = 0) -> dict[str, list[str] | str]:
+    """What the attempt's page posts for `answer` (authored indexes) in `slot`, with the
+    seq the page was given: the page names options by the attempt's tokens."""
+    values = service.form_values(db.session.get(Attempt, attempt_id), slot, answer)
+    return {f"seq-{slot}": str(seq),
+            **{f"q{slot}-{key}" if key else f"q{slot}": value for key, value in values.items()}}
+
+
 def section(page: str, slot: int) -> str:
     """The HTML of one question's section on an attempt page."""
     match = re.search(rf'<section class="question" id="question-{slot}".*?</section>', page, re.S)
@@ -56,9 +65,10 @@ def test_answer_state_tells_answered_partly_and_unanswered():
 def test_summary_lists_each_question_with_a_link_back_and_submits_from_there(client, learner):
     attempt_id = start(client)
     choice, matching = slot_of(attempt_id, "single_choice"), slot_of(attempt_id, "matching")
-    client.post(f"/attempts/{attempt_id}/autosave", data={"slots": str(choice), f"q{choice}": "1"})
-    client.post(f"/attempts/{attempt_id}/autosave", data={"slots": str(matching),
-                                                          f"q{matching}-0": "0"})
+    for slot, answer in ((choice, 1), (matching, [0, None])):
+        saved = client.post(f"/attempts/{attempt_id}/autosave",
+                            data={"slots": str(slot), **posted(attempt_id, slot, answer)})
+        assert saved.status_code == 200, saved.json
     # the last page's button saves the page, then opens the summary
     saved = client.post(f"/attempts/{attempt_id}", data={"slots": "", "action": "summary"})
     assert saved.headers["Location"].endswith(f"/attempts/{attempt_id}/summary")
@@ -105,9 +115,12 @@ def test_a_refused_answer_is_shown_beside_its_question_in_chinese_with_what_was_
     attempt_id = start(client)
     number, ordering = slot_of(attempt_id, "numerical"), slot_of(attempt_id, "ordering")
     choice = slot_of(attempt_id, "single_choice")
+    chosen = posted(attempt_id, choice, 2)
+    first_item = option_tokens(attempt_id, ordering).token("item", 0)
     response = client.post(f"/attempts/{attempt_id}", data={
-        "slots": ",".join(map(str, (choice, number, ordering))), "action": "next",
-        f"q{choice}": "2", f"q{number}": "三天", f"q{ordering}-0": "2"})
+        "slots": ",".join(map(str, (choice, number, ordering))), "action": "next", **chosen,
+        f"seq-{number}": "0", f"q{number}": "三天",
+        f"seq-{ordering}": "0", f"q{ordering}-{first_item}": "2"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and response.headers["Cache-Control"] == "no-store"
     numeric = section(page, number)
@@ -116,7 +129,7 @@ def test_a_refused_answer_is_shown_beside_its_question_in_chinese_with_what_was_
     assert "请为每一项选择一个位置" in ordered
     assert re.search(r'<option value="2" selected>', ordered)  # the position chosen stays
     # the valid answer on the same page is kept in the form too, though nothing was saved
-    assert 'value="2" checked' in section(page, choice)
+    assert f'value="{chosen[f"q{choice}"][0]}" checked' in section(page, choice)
     assert "不是数字" not in section(page, choice)
     assert f'<a href="#question-{number}">' in page  # the list at the top links to it
     db.session.expire_all()
@@ -127,7 +140,7 @@ def test_an_autosave_refused_says_why_in_the_learners_language(client, learner):
     attempt_id = start(client)
     number = slot_of(attempt_id, "numerical")
     refused = client.post(f"/attempts/{attempt_id}/autosave",
-                          data={"slots": str(number), f"q{number}": "abc"})
+                          data={"slots": str(number), f"seq-{number}": "0", f"q{number}": "abc"})
     assert refused.status_code == 400 and "不是数字" in refused.json["message"]
 
 
@@ -183,3 +196,19 @@ def test_a_refused_draft_gives_way_to_an_answer_saved_in_another_browser(
     page = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
     assert 'value="4"' in page and "三天" not in page  # the newer saved answer wins
     assert summary_states(client, attempt_id)[number] == "answered"
+
+
+def test_a_refused_answer_posted_without_its_seq_is_refused_for_that_and_not_kept(
+        client, learner):
+    attempt_id = start(client)
+    number = slot_of(attempt_id, "numerical")
+    refused = client.post(f"/attempts/{attempt_id}/autosave",
+                          data={"slots": str(number), f"q{number}": "三天"})
+    assert refused.status_code == 400 and refused.json["error"] == "MissingSequence"
+    page = client.post(f"/attempts/{attempt_id}", data={
+        "slots": str(number), f"q{number}": "三天", "action": "summary"})
+    assert page.status_code == 400 and "页面没有说明要修改的是哪一版答案" in page.text
+    # no draft without a seq: it could never give way to a later save
+    assert summary_states(client, attempt_id)[number] == "unanswered"
+    reloaded = section(client.get(f"/attempts/{attempt_id}").get_data(as_text=True), number)
+    assert "三天" not in reloaded
