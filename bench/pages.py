@@ -88,19 +88,13 @@ def free_port() -> int:
 
 
 def private_database(drop: bool = False) -> str:
-    from sqlalchemy import create_engine, make_url, text
+    """This run's own PostgreSQL database (hr_report's rule), under RELAY_TEST_POSTGRES_URL."""
+    sys.path.insert(0, str(ROOT))
+    from bench.hr_report import private_database as hr_private_database
 
     base = os.environ.get("RELAY_TEST_POSTGRES_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"relay_bench_pages_{os.getpid()}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if not drop:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
+    return hr_private_database(base.replace("postgresql://", "postgresql+psycopg://", 1), drop)
 
 
 def prepare(uri: str, instance: Path, learners: int) -> dict[str, str]:
