@@ -13,7 +13,8 @@ from sqlalchemy import select
 from extensions import db
 from quizzes.attempts import option_tokens
 from quizzes.forms import SlotAnswers
-from quizzes.models import Attempt, QuestionRevision, Response
+from quizzes.models import Attempt, Response
+from quizzes.revisions import revision_facts
 from quizzes.types import AnswerError, get_type
 
 ANSWERED, INCOMPLETE, UNANSWERED = "answered", "incomplete", "unanswered"
@@ -57,15 +58,15 @@ def counts(rows: list[SummaryRow]) -> dict[str, int]:
 def answer_errors(attempt: Attempt, answers: SlotAnswers) -> Mapping[int, AnswerError]:
     """The posted answers their question type refuses, by slot, each with its own
     message (all of them, where saving stops at the first). Nothing is written."""
-    revisions = dict(db.session.execute(
-        select(Response.slot, QuestionRevision)
-        .join(QuestionRevision, QuestionRevision.id == Response.revision_id)
+    revision_ids = dict(db.session.execute(
+        select(Response.slot, Response.revision_id)
         .where(Response.attempt_id == attempt.id, Response.slot.in_(answers))).all())
+    facts = revision_facts(revision_ids.values())
     errors: dict[int, AnswerError] = {}
     for slot, (raw, _seq) in answers.items():
-        revision = revisions.get(slot)
-        if revision is None:
+        if slot not in revision_ids:
             continue  # not a question of this attempt: saving refuses it by name
+        revision = facts[revision_ids[slot]]
         try:
             get_type(revision.type_id).normalise(revision.data, raw,
                                                  option_tokens(attempt.id, slot))

@@ -121,8 +121,8 @@ def entry_of(user: User, contest: Contest) -> ContestEntry | None:
 def _layout(contest: Contest, rng: random.Random) -> list[dict[str, Any]]:
     pool = draw_questions(contest.quiz, rng)
     chosen = rng.sample(pool, min(contest.questions_per_person, len(pool)))
-    return [{"revision_id": q.current.id,
-             "options": get_type(q.current.type_id).option_order(q.current.data, rng)}
+    return [{"revision_id": q.revision_id,
+             "options": get_type(q.type_id).option_order(q.data, rng)}
             for q in chosen]
 
 

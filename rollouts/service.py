@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from accounts.mail import locale_of
@@ -88,13 +88,14 @@ class LessonPanel:
 
 
 def lesson_panel(user: User, item: OutlineItem) -> LessonPanel:
-    faq = db.session.scalars(select(LessonQuestion).where(
-        LessonQuestion.item_id == item.id, LessonQuestion.published.is_(True))
-        .order_by(LessonQuestion.answered_at)).all()
-    mine = db.session.scalars(select(LessonQuestion).where(
-        LessonQuestion.item_id == item.id, LessonQuestion.asker_id == user.id)
-        .order_by(LessonQuestion.asked_at.desc())).all()
-    return LessonPanel(list(faq), [q for q in mine if not q.published])
+    # one query on every lesson view: the published FAQ and the reader's own questions
+    shown = db.session.scalars(select(LessonQuestion).where(
+        LessonQuestion.item_id == item.id,
+        or_(LessonQuestion.published.is_(True), LessonQuestion.asker_id == user.id))).all()
+    faq = sorted((q for q in shown if q.published), key=lambda q: q.answered_at or q.asked_at)
+    mine = sorted((q for q in shown if not q.published and q.asker_id == user.id),
+                  key=lambda q: q.asked_at, reverse=True)
+    return LessonPanel(faq, mine)
 
 
 @dataclass(frozen=True)
