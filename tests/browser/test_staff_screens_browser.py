@@ -5,10 +5,12 @@ added in place, the audit log filters, and HR previews reminders before sending.
 from __future__ import annotations
 
 import base64
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from audit import service as audit
@@ -62,7 +64,8 @@ def test_pasted_image_lands_at_the_cursor_and_the_text_stays(make, live_server, 
         area.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true,
                                                         cancelable: true}));
     }""", base64.b64encode(PNG).decode())
-    page.wait_for_function("document.querySelector('#source').value.includes('![](/media/')")
+    # (not wait_for_function: it evaluates a string, which the page's CSP forbids)
+    expect(page.locator("#source")).to_have_value(re.compile(r"!\[\]\(/media/"))
     text = page.input_value("#source")
     first, rest = text.split("![](/media/", 1)
     assert first.startswith("第一段，还没保存。") and rest.rstrip().endswith("第二段。")
