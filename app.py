@@ -124,7 +124,12 @@ MIGRATE_HINT = "run `flask --app app db upgrade`"
 
 def _explain_database_errors(command: click.Command) -> None:
     """A command meeting a missing, unreachable or unmigrated database says so in one
-    line with the fix, instead of a page of traceback."""
+    line with the fix, instead of a page of traceback.
+
+    Commands are module-level objects shared by every app this process makes (tests make
+    hundreds): wrap each once, or the wrappers nest until Python's recursion limit."""
+    if getattr(command.invoke, "explains_database_errors", False):
+        return
     invoke = command.invoke
 
     def explained(ctx: click.Context) -> Any:
@@ -142,6 +147,7 @@ def _explain_database_errors(command: click.Command) -> None:
                 raise
             raise click.ClickException(problem) from None
 
+    explained.explains_database_errors = True  # type: ignore[attr-defined]
     command.invoke = explained  # type: ignore[method-assign]
 
 

@@ -71,3 +71,20 @@ def test_an_unparsable_database_url_says_what_to_write():
     line = one_line_error(flask(ROOT, "reports", "check", SECRET_KEY="x",
                                 DATABASE_URL="relay-db-on-the-nas"))
     assert "DATABASE_URL" in line and "postgresql://" in line
+
+
+
+def test_each_app_leaves_the_shared_commands_wrapped_once():
+    # Click commands are module-level objects shared by every app of a process: an app
+    # that wrapped them again nested the wrappers until a long test run hit Python's
+    # recursion limit (RecursionError in every command).
+    from app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True}
+    first = create_app(settings)
+    wrapped = {name: command.invoke for name, command in first.cli.commands.items()}
+    again = create_app(settings)
+    assert {name: command.invoke for name, command in again.cli.commands.items()} == wrapped
+    with again.app_context():
+        result = again.test_cli_runner().invoke(args=["reports", "check"])
+    assert result.exit_code == 1 and "has no Relay tables yet" in result.output
