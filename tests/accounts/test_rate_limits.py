@@ -111,5 +111,7 @@ def test_gunicorn_refuses_to_start_with_workers_counting_apart(tmp_path):
                 "app:create_app()"]
     started = subprocess.run(gunicorn, cwd=ROOT, env=env, capture_output=True, text=True,
                              timeout=120)
-    assert started.returncode == 3  # gunicorn: "Worker failed to boot"
+    # gunicorn halts ("Worker failed to boot"): exit 3, or 1 when the halt escapes its
+    # arbiter as a traceback (seen when both workers fail at once)
+    assert started.returncode != 0 and "Worker failed to boot" in started.stderr
     assert "RATELIMIT_STORAGE_URI" in started.stderr
