@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from app import create_app  # noqa: E402
+from bench.hr_report import postgres_base, private_database  # noqa: E402
 from extensions import db  # noqa: E402
 from quizzes.types import get_type  # noqa: E402
 
@@ -204,33 +205,6 @@ def report_gc(folder: Path, phases: list[tuple[str, float, float]]) -> None:
                 f"max {full[-1] * 1000:.1f} ms)") if full else "0 full"
         print(f"  server GC during {label}: {text}; all collections "
               f"{sum(seconds for _, seconds in during) * 1000:.0f} ms in {len(during)}")
-
-
-def postgres_base() -> str | None:
-    """The PostgreSQL server the tests use (RELAY_TEST_POSTGRES_URL or 127.0.0.1:5432)."""
-    url = os.environ.get("RELAY_TEST_POSTGRES_URL")
-    if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return None
-    return "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def private_database(base: str, drop: bool = False) -> str:
-    """relay_bench_<pid> on that server, made afresh (or dropped): `test` is never touched."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"relay_bench_{os.getpid()}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if not drop:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
 def database_uri(backend: str, folder: Path) -> str:
