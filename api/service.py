@@ -23,11 +23,10 @@ from accounts.models import Department, User
 from accounts.roster import RosterResult, RosterRow, apply_rows, check_row
 from accounts.signals import member_placed
 from api.queries import status_fields
-from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
-from courses.service import published_step
+from courses.progress import CourseProgress, learner_progress
 from courses.service import today as current_day
 from extensions import db
-from quizzes.models import Attempt, Quiz, QuizGrade
+from quizzes.models import Attempt, QuizGrade
 
 USER_FIELDS = ("email", "name", "department", "hire_date", "roles", "active")
 DEPARTMENT_FIELDS = ("code", "name", "parent")
@@ -339,57 +338,31 @@ def _apply_departments(existing: dict[str, Department],
 # --- a learner's transcript ---------------------------------------------------------------
 
 def transcript(user: User, today: date | None = None) -> dict[str, Any]:
-    """Every course the learner is enrolled in, with progress and quiz grades.
-
-    Six queries whatever the number of courses: enrollments with their courses, the
-    outline items of those courses with their lessons and quizzes, lessons read,
-    quiz grades, attempt counts, and department codes.
-    """
+    """Every course the learner is enrolled in, with progress (courses.progress) and quiz
+    grades: a few set-based queries whatever the number of courses."""
     today = today or current_day()
-    enrollments = db.session.execute(
-        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
-        .where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at, Enrollment.id)
-    ).all()
-    course_ids = [course.id for _, course in enrollments]
-    items = db.session.execute(
-        select(OutlineItem, Lesson.slug, Quiz.slug, Quiz.title)
-        .outerjoin(Lesson, Lesson.id == OutlineItem.lesson_id)
-        .outerjoin(Quiz, Quiz.id == OutlineItem.quiz_id)
-        .where(OutlineItem.course_id.in_(course_ids), published_step())
-        .order_by(OutlineItem.course_id, OutlineItem.position)
-    ).all()
-    read = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user.id)))
+    progress = learner_progress([user.id])[user.id]
     grades = {g.quiz_id: g for g in db.session.scalars(select(QuizGrade).where(
         QuizGrade.user_id == user.id))}
     attempts = dict(db.session.execute(
         select(Attempt.quiz_id, func.count(Attempt.id)).where(Attempt.user_id == user.id)
         .group_by(Attempt.quiz_id)).all())
     codes = dict(db.session.execute(select(Department.id, Department.code)).all())
-    by_course: dict[int, list[Any]] = {}
-    for row in items:
-        by_course.setdefault(row[0].course_id, []).append(row)
-    courses = []
-    for enrollment, course in enrollments:
-        courses.append(_transcript_course(enrollment, course, by_course.get(course.id, []),
-                                          read, grades, attempts, codes, today))
-    return {"user": user, "courses": courses}
+    return {"user": user, "courses": [_transcript_course(p, grades, attempts, codes, today)
+                                      for p in progress]}
 
 
-def _transcript_course(enrollment: Enrollment, course: Course, items: list[Any],
-                       read: set[int], grades: dict[int, QuizGrade], attempts: dict[int, int],
-                       codes: dict[int, str], today: date) -> dict[str, Any]:
-    required = done = lessons_read = 0
+def _transcript_course(progress: CourseProgress, grades: dict[int, QuizGrade],
+                       attempts: dict[int, int], codes: dict[int, str],
+                       today: date) -> dict[str, Any]:
+    course, enrollment = progress.course, progress.enrollment
     quizzes = []
-    for item, _lesson_slug, quiz_slug, quiz_title in items:
-        grade = grades.get(item.quiz_id) if item.quiz_id else None
-        finished = (item.lesson_id in read) if item.lesson_id else bool(grade and grade.passed)
-        lessons_read += bool(item.lesson_id and item.lesson_id in read)
-        if item.required:
-            required += 1
-            done += finished
+    for view in progress.items:
+        item = view.item
         if item.quiz_id:
-            quizzes.append({"slug": quiz_slug, "title": quiz_title, "required": item.required,
+            grade = grades.get(item.quiz_id)
+            quizzes.append({"slug": item.quiz.slug, "title": item.quiz.title,
+                            "required": item.required,
                             "attempts": attempts.get(item.quiz_id, 0),
                             "score": round(grade.score, 6) if grade else None,
                             "passed": grade.passed if grade else None})
@@ -401,7 +374,8 @@ def _transcript_course(enrollment: Enrollment, course: Course, items: list[Any],
         "started_at": enrollment.started_at, "completed_at": enrollment.completed_at,
         "completed_department": codes.get(enrollment.completed_department_id)
         if enrollment.completed_department_id else None,
-        "required_items": required, "required_done": done,
-        "percent": round(100 * done / required) if required else 100,
-        "lessons_read": lessons_read, "quizzes": quizzes,
+        "required_items": progress.required_total, "required_done": progress.required_done,
+        "percent": progress.percent,
+        "lessons_read": sum(1 for v in progress.items if v.item.lesson_id and v.done),
+        "quizzes": quizzes,
     }

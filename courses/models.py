@@ -168,7 +168,8 @@ class Enrollment(db.Model):
     )
     # The steps this learner has done, as step keys ("l<lesson id>", "q<quiz id>") split
     # by spaces: the outline reads it instead of every step's progress on every page.
-    # Written where progress changes (courses.service.refresh_completion).
+    # Written where progress changes (courses.service.record_step); read through
+    # courses.progress, whose is_step_done is the one answer to "is this step done".
     done_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now(), index=True

@@ -1,93 +1,27 @@
-"""Course rules: progress, completion, and what a learner sees. No request objects."""
+"""Course rules: enrolment, progress writes, completion, and what a learner sees.
+
+The read side of progress is courses.progress. No request objects."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import ColumnElement, exists, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from accounts.models import User
-from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
+from clock import today, utcnow  # noqa: F401  (today: until every caller asks clock)
+from courses.models import Course, Enrollment, LessonProgress, OutlineItem
+from courses.progress import (
+    CourseProgress,
+    done_keys,
+    learner_items,
+    learner_items_of,
+    progress_of,
+    step_key,
+)
 from courses.signals import course_completed, lesson_read, lesson_viewed
 from extensions import db, writing
-from quizzes.models import Quiz, QuizGrade
-
-
-def utcnow() -> datetime:
-    """Naive UTC, as stored in every DateTime column."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def today() -> date:
-    """Relay's day is the UTC day, whatever the server's zone: due dates, overdue,
-    reports and reminders all agree on when a day ends."""
-    return utcnow().date()
-
-
-@dataclass(frozen=True)
-class ItemView:
-    item: OutlineItem
-    done: bool
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    course: Course
-    enrollment: Enrollment | None
-    items: list[ItemView]
-
-    @property
-    def required_total(self) -> int:
-        return sum(1 for view in self.items if view.item.required)
-
-    @property
-    def required_done(self) -> int:
-        return sum(1 for view in self.items if view.item.required and view.done)
-
-    @property
-    def percent(self) -> int:
-        total = self.required_total
-        return round(100 * self.required_done / total) if total else 100
-
-    @property
-    def completed(self) -> bool:
-        return bool(self.enrollment and self.enrollment.completed_at)
-
-    @property
-    def overdue(self) -> bool:
-        return is_overdue(self.enrollment, today())
-
-    def resume_item(self) -> OutlineItem | None:
-        """Where the learner left off, else the first step not done yet, else the first."""
-        if self.enrollment and self.enrollment.last_item_id:
-            for view in self.items:
-                if view.item.id == self.enrollment.last_item_id and not view.done:
-                    return view.item
-        for view in self.items:
-            if not view.done:
-                return view.item
-        return self.items[0].item if self.items else None
-
-    def view_of(self, item_id: int) -> ItemView | None:
-        """The step with this id, if the learner can see it in this course."""
-        return next((view for view in self.items if view.item.id == item_id), None)
-
-    def neighbours(self, item: OutlineItem) -> tuple[OutlineItem | None, OutlineItem | None]:
-        ids = [view.item.id for view in self.items]
-        index = ids.index(item.id)
-        previous = self.items[index - 1].item if index > 0 else None
-        following = self.items[index + 1].item if index + 1 < len(self.items) else None
-        return previous, following
-
-
-def is_overdue(enrollment: Enrollment | None, today: date) -> bool:
-    """Overdue from the day after the due date, until completed."""
-    return bool(
-        enrollment and enrollment.due_date and not enrollment.completed_at
-        and enrollment.due_date < today
-    )
 
 
 def catalogue() -> list[Course]:
@@ -115,77 +49,8 @@ def get_enrollment(user: User, course: Course) -> Enrollment | None:
     )
 
 
-def done_item_ids(user_id: int, items: list[OutlineItem]) -> set[int]:
-    """Which of these items the user has finished: lessons read, quizzes passed."""
-    lesson_ids = {i.lesson_id for i in items if i.lesson_id}
-    quiz_ids = {i.quiz_id for i in items if i.quiz_id}
-    read = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(lesson_ids)))
-    ) if lesson_ids else set()
-    passed = set(db.session.scalars(select(QuizGrade.quiz_id).where(
-        QuizGrade.user_id == user_id, QuizGrade.quiz_id.in_(quiz_ids), QuizGrade.passed))
-    ) if quiz_ids else set()
-    return {i.id for i in items if i.lesson_id in read or i.quiz_id in passed}
-
-
-def learner_items(course: Course) -> list[OutlineItem]:
-    """The outline as learners see it: published steps only."""
-    return learner_items_of([course.id]).get(course.id, [])
-
-
-def learner_items_of(course_ids: list[int]) -> dict[int, list[OutlineItem]]:
-    """The learners' outlines of several courses, by course id, in two queries.
-
-    What `published` reads (each step's lesson, or its quiz's questions) comes in the
-    same two queries, not in one or two lazy loads per step.
-    """
-    outlines: dict[int, list[OutlineItem]] = {}
-    if not course_ids:
-        return outlines
-    items = db.session.scalars(
-        select(OutlineItem).where(OutlineItem.course_id.in_(course_ids))
-        .order_by(OutlineItem.course_id, OutlineItem.position)
-        .options(joinedload(OutlineItem.lesson),
-                 joinedload(OutlineItem.quiz).selectinload(Quiz.questions)))
-    for item in items:
-        if item.published:
-            outlines.setdefault(item.course_id, []).append(item)
-    return outlines
-
-
-def step_key(item: OutlineItem) -> str:
-    """How an enrollment's stored progress names a step: by its lesson or quiz, so the
-    record survives a reordered outline."""
-    return f"l{item.lesson_id}" if item.lesson_id else f"q{item.quiz_id}"
-
-
-def published_step() -> ColumnElement[bool]:
-    """OutlineItem.published as SQL, for queries over many courses (transcripts)."""
-    from quizzes.models import Question  # quizzes builds on courses, not the other way
-
-    # aliases: the outer query may join lessons and questions itself
-    lesson, question = aliased(Lesson), aliased(Question)
-    lesson_live = exists().where(lesson.id == OutlineItem.lesson_id, lesson.revision > 0)
-    quiz_live = exists().where(question.quiz_id == OutlineItem.quiz_id,
-                               question.current_revision_id.is_not(None),
-                               question.retired.is_(False))
-    return or_(lesson_live, quiz_live)
-
-
 def course_progress(user: User, course: Course) -> CourseProgress:
-    return _progress(user.id, course, learner_items(course), get_enrollment(user, course))
-
-
-def _progress(user_id: int, course: Course, items: list[OutlineItem],
-              enrollment: Enrollment | None) -> CourseProgress:
-    """Done steps from the enrollment's stored record; without an enrollment (a course
-    the learner only browses) nothing is stored, so the progress rows are asked."""
-    if enrollment is not None:
-        stored = set(enrollment.done_steps.split())
-        done = {item.id for item in items if step_key(item) in stored}
-    else:
-        done = done_item_ids(user_id, items)
-    return CourseProgress(course, enrollment, [ItemView(item, item.id in done) for item in items])
+    return progress_of(course, learner_items(course), get_enrollment(user, course))
 
 
 def my_onboarding(user: User) -> list[CourseProgress]:
@@ -201,8 +66,7 @@ def my_onboarding(user: User) -> list[CourseProgress]:
         .options(contains_eager(Enrollment.course))
     ).all()
     outlines = learner_items_of([e.course_id for e in enrollments])
-    progress = [_progress(user.id, e.course, outlines.get(e.course_id, []), e)
-                for e in enrollments]
+    progress = [progress_of(e.course, outlines.get(e.course_id, []), e) for e in enrollments]
     return sorted(progress, key=lambda p: (p.completed, p.enrollment.due_date or date.max,
                                            p.course.title))
 
@@ -268,7 +132,7 @@ def mark_lesson_read(user: User, item: OutlineItem) -> bool:
                                       read_at=utcnow()))
         db.session.flush()
         lesson_read.send(user, item=item)
-    completed = refresh_completion(user, item.course)
+    completed = record_step(user, item.course, step_key(item), True)
     db.session.commit()
     return completed
 
@@ -283,22 +147,22 @@ def mark_started(user: User, course: Course) -> Enrollment:
     return enrollment
 
 
-def refresh_completion(user: User, course: Course) -> bool:
-    """Store the learner's done steps, and stamp completion once, with the learner's
-    department now; True if stamped now.
+def record_step(user: User, course: Course, key: str, done: bool) -> bool:
+    """Write one step's state into the learner's enrollment record (courses.progress),
+    and stamp completion once, with the learner's department now; True if stamped now.
 
     No commit: callers are the use cases (mark read, quiz graded) that own the transaction.
     """
     enrollment = mark_started(user, course)
-    items = learner_items(course)
-    done = done_item_ids(user.id, items)
-    # the stored record the outline reads (unchanged text: no UPDATE)
-    enrollment.done_steps = " ".join(sorted(step_key(item) for item in items
-                                            if item.id in done))
-    if enrollment.completed_at is not None:
+    steps = done_keys(enrollment)
+    steps = steps | {key} if done else steps - {key}
+    record = " ".join(sorted(steps))
+    if record != (enrollment.done_steps or ""):  # unchanged text: no UPDATE
+        enrollment.done_steps = record
+    if not done or enrollment.completed_at is not None:
         return False
-    required = [item for item in items if item.required]
-    if required and all(item.id in done for item in required):
+    required = [item for item in learner_items(course) if item.required]
+    if required and all(step_key(item) in steps for item in required):
         enrollment.completed_at = utcnow()
         enrollment.completed_department_id = user.department_id
         db.session.flush()
@@ -307,15 +171,7 @@ def refresh_completion(user: User, course: Course) -> bool:
     return False
 
 
-def note_quiz_grade(user: User, quiz: Quiz, passed: bool) -> bool:
-    """A quiz's grade changed: keep the stored progress true; True if this completed
-    the course. A passed grade may complete the course (the full check); an unpassed one
-    completes nothing, so only a step recorded as done is taken back (one query)."""
-    if passed:
-        return refresh_completion(user, quiz.course)
-    enrollment = get_enrollment(user, quiz.course)
-    key = f"q{quiz.id}"
-    if enrollment is not None and key in enrollment.done_steps.split():
-        enrollment.done_steps = " ".join(
-            step for step in enrollment.done_steps.split() if step != key)
-    return False
+def note_quiz_grade(user: User, course: Course, quiz_id: int, passed: bool) -> bool:
+    """Quizzes reports a learner's grade on a quiz of this course (passing or not any
+    more); True if this completed the course."""
+    return record_step(user, course, f"q{quiz_id}", passed)

@@ -285,7 +285,7 @@ def record_final_grade(attempt: Attempt) -> None:
     grade = record_quiz_grade(quiz, user)
     attempt_graded.send(attempt)
     if grade is not None:  # the outline's stored progress, and completion once passed
-        courses.note_quiz_grade(user, quiz, grade.passed)
+        courses.note_quiz_grade(user, quiz.course, quiz.id, grade.passed)
 
 
 def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:

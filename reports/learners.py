@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import and_, func, select, true
 
 from accounts.models import User
-from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
-from courses.service import published_step
+from courses.models import Course, Enrollment, LessonProgress
+from courses.progress import CourseProgress, ItemView, learner_progress
 from extensions import db
-from quizzes.models import Attempt, Quiz, QuizGrade
+from quizzes.models import Attempt, QuizGrade
 from reports.models import Certificate
 from reports.service import (
     Figures,
@@ -172,6 +172,7 @@ class ItemLine:
     kind: str  # lesson | quiz
     title: str
     required: bool
+    done: bool  # courses.progress.is_step_done
     read_at: datetime | None = None  # lessons
     attempts: list[AttemptLine] = field(default_factory=list)  # quizzes
     grade: float | None = None
@@ -190,20 +191,9 @@ class CourseLine:
 
 
 def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
-    """Every enrollment with its lessons and quiz attempts: six queries, not one per course."""
-    pairs = db.session.execute(
-        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
-        .where(Enrollment.user_id == learner.id)
-        .order_by(Enrollment.completed_at.is_not(None), Enrollment.due_date.is_(None),
-                  Enrollment.due_date, Course.title)
-    ).all()
-    course_ids = [course.id for _, course in pairs]
-    items = db.session.execute(
-        select(OutlineItem, Lesson.title, Quiz.title)
-        .outerjoin(Lesson, Lesson.id == OutlineItem.lesson_id)
-        .outerjoin(Quiz, Quiz.id == OutlineItem.quiz_id)
-        .where(OutlineItem.course_id.in_(course_ids), published_step())
-        .order_by(OutlineItem.course_id, OutlineItem.position)).all()
+    """Every enrollment with its steps (courses.progress) and quiz attempts: a few
+    set-based queries, not one per course."""
+    progress = learner_progress([learner.id])[learner.id]
     read = dict(db.session.execute(select(LessonProgress.lesson_id, LessonProgress.read_at)
                                    .where(LessonProgress.user_id == learner.id)).all())
     attempts: dict[int, list[AttemptLine]] = {}
@@ -216,26 +206,36 @@ def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
         select(QuizGrade).where(QuizGrade.user_id == learner.id))}
     codes = dict(db.session.execute(
         select(Certificate.enrollment_id, Certificate.code)
-        .where(Certificate.enrollment_id.in_([e.id for e, _ in pairs]))).all())
-    outline: dict[int, list[ItemLine]] = {}
-    for item, lesson_title, quiz_title in items:
-        if item.lesson_id:
-            line = ItemLine("lesson", lesson_title or "", item.required,
-                            read_at=read.get(item.lesson_id))
-        else:
-            grade = grades.get(item.quiz_id)
-            line = ItemLine("quiz", quiz_title or "", item.required,
-                            attempts=attempts.get(item.quiz_id, []),
-                            grade=grade.score if grade else None,
-                            passed=grade.passed if grade else None)
-        outline.setdefault(item.course_id, []).append(line)
+        .where(Certificate.enrollment_id.in_([p.enrollment.id for p in progress]))).all())
     lines = []
-    for enrollment, course in pairs:
+    for course_progress in sorted(progress, key=_transcript_order):
+        enrollment, course = course_progress.enrollment, course_progress.course
         state, late = status_on(enrollment.started_at,
                                 enrollment.completed_at, enrollment.due_date, day)
         stamped = enrollment.completed_department_id
         lines.append(CourseLine(
             enrollment, course, state, late,
             tree.nodes[stamped].name if stamped in tree.nodes else None,
-            outline.get(course.id, []), codes.get(enrollment.id)))
+            [_item_line(view, read, attempts, grades) for view in course_progress.items],
+            codes.get(enrollment.id)))
     return lines
+
+
+def _transcript_order(progress: CourseProgress) -> tuple:
+    """Open courses first, the soonest due first, undated last, then by title."""
+    enrollment = progress.enrollment
+    return (enrollment.completed_at is not None, enrollment.due_date is None,
+            enrollment.due_date or date.min, progress.course.title)
+
+
+def _item_line(view: ItemView, read: dict[int, datetime],
+               attempts: dict[int, list[AttemptLine]], grades: dict[int, QuizGrade]) -> ItemLine:
+    item = view.item
+    if item.lesson_id:
+        return ItemLine("lesson", item.lesson.title, item.required, view.done,
+                        read_at=read.get(item.lesson_id))
+    grade = grades.get(item.quiz_id)
+    return ItemLine("quiz", item.quiz.title, item.required, view.done,
+                    attempts=attempts.get(item.quiz_id, []),
+                    grade=grade.score if grade else None,
+                    passed=grade.passed if grade else None)

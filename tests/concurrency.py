@@ -32,5 +32,5 @@ def at_once(app: Flask, email: str, send: Callable, clients: int = 4) -> list[in
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert errors == []
+    assert errors == [], [repr(e) for e in errors]
     return statuses

@@ -118,7 +118,7 @@ def test_a_statement_is_written_with_its_event_or_not_at_all(make, monkeypatch):
     def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("the database went away mid-transaction")
 
-    monkeypatch.setattr(courses, "refresh_completion", fail)
+    monkeypatch.setattr(courses, "record_step", fail)
     with pytest.raises(RuntimeError):
         courses.mark_lesson_read(learner, course.items[0])
     db.session.rollback()
