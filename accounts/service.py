@@ -193,33 +193,3 @@ def create_department(
     db.session.commit()
     return department
 
-
-def department_parents() -> dict[int, int | None]:
-    """id -> parent id for every department (the tree is small: hundreds, not millions)."""
-    return dict(db.session.execute(select(Department.id, Department.parent_id)).all())
-
-
-def subtree_ids(department_id: int) -> set[int]:
-    """The department and every department below it."""
-    children: dict[int | None, list[int]] = {}
-    for dept_id, parent_id in department_parents().items():
-        children.setdefault(parent_id, []).append(dept_id)
-    found, stack = set(), [department_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
-
-
-def ancestor_ids(department_id: int) -> list[int]:
-    """The department and its parents up to the root, nearest first."""
-    parents = department_parents()
-    chain: list[int] = []
-    current: int | None = department_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
-

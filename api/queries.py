@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from accounts import service as accounts
 from accounts.models import Department, User
+from accounts.tree import department_tree
 from api import xapi
 from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
@@ -36,7 +37,7 @@ def department_ids(code: str, include_subtree: bool) -> set[int] | None:
     department = accounts.get_department_by_code(code)
     if department is None:
         return None
-    return accounts.subtree_ids(department.id) if include_subtree else {department.id}
+    return set(department_tree().subtree(department.id)) if include_subtree else {department.id}
 
 
 # --- departments and users ----------------------------------------------------------------

@@ -37,6 +37,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from accounts.models import Department, User  # noqa: E402
+from accounts.tree import department_tree  # noqa: E402
 from app import create_app  # noqa: E402
 from courses.models import Enrollment  # noqa: E402
 from extensions import db  # noqa: E402
@@ -58,7 +59,7 @@ def hr_user() -> User:
 
 
 def count_company() -> None:
-    tree = service.department_tree()
+    tree = department_tree()
     scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
     filters = service.Filters(jobs.utcnow().date())
     runs, rows = [], 0
@@ -73,7 +74,7 @@ def count_company() -> None:
 
 def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def]
     """The largest department (with its subtree) whose list streams (at most `limit` rows)."""
-    tree = service.department_tree()
+    tree = department_tree()
     sizes = dict(db.session.execute(
         select(User.department_id, func.count(Enrollment.id))
         .join(Enrollment, Enrollment.user_id == User.id).group_by(User.department_id)).all())
@@ -97,7 +98,7 @@ def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def
 
 
 def run_job(app, fmt: str, uri: str) -> None:  # type: ignore[no-untyped-def]
-    tree = service.department_tree()
+    tree = department_tree()
     user = hr_user()
     scope = service.scope_for(user, tree)
     filters = service.Filters(jobs.utcnow().date())

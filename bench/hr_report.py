@@ -126,6 +126,7 @@ def bench(backend: str, uri: str, learners: int, courses: int, repeat: int, naiv
     from flask_migrate import upgrade
 
     from accounts.service import create_user
+    from accounts.tree import department_tree
     from courses.service import today as current_day
     from demo.generate import generate_company
     from reports import learners as drill
@@ -143,14 +144,14 @@ def bench(backend: str, uri: str, learners: int, courses: int, repeat: int, naiv
                       "responses"):
             print(f"      {table}: {db.session.scalar(text(f'SELECT count(*) FROM {table}'))}")
         today = current_day()
-        tree = service.department_tree()
+        tree = department_tree()
         scope = service.Scope(True, tuple(tree.roots), frozenset(), False, False)
         print(f"      departments: {len(tree.nodes)}")
         filters = service.Filters(today)
         show("dashboard figures (rollups, as of today)",
              timed(lambda: service.department_figures(filters), repeat))
         show("dashboard with tree and subtree totals (service)",
-             timed(lambda: service.dashboard(scope, filters, None, service.department_tree()),
+             timed(lambda: service.dashboard(scope, filters, None, department_tree()),
                    repeat))
         create_user("bench-hr@example.com", "Bench HR", password="bench-password-1",
                     roles=("hr",))
@@ -260,13 +261,14 @@ def memory(field: str) -> float:
 
 
 def export_worker(uri: str, fmt: str, instance: Path) -> None:
+    from accounts.tree import department_tree
     from courses.service import today
     from reports import exports, service
     from reports.cli import export_enrollments
 
     app = make_app(uri, instance)
     with app.app_context(), app.test_request_context():
-        tree = service.department_tree()
+        tree = department_tree()
         scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
         before = memory("VmRSS")
         target = Path(tempfile.mkdtemp()) / f"export.{fmt}"

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
-from accounts import service as accounts
 from accounts.models import Department, User
+from accounts.tree import department_tree
 from courses.models import Assignment, Course, Enrollment
 from courses.service import today as current_day
 from extensions import db
@@ -55,7 +55,7 @@ def _members(assignment: Assignment) -> list[User]:
     query = select(User).where(User.active)
     if assignment.department_id is not None:
         ids = ({assignment.department_id} if not assignment.include_subtree
-               else accounts.subtree_ids(assignment.department_id))
+               else department_tree().subtree(assignment.department_id))
         query = query.where(User.department_id.in_(ids))
     return list(db.session.scalars(query))
 
@@ -65,11 +65,11 @@ def assignments_for(department_id: int | None) -> list[Assignment]:
     everyone = Assignment.department_id.is_(None)
     if department_id is None:
         return list(db.session.scalars(select(Assignment).where(everyone)))
-    ancestors = accounts.ancestor_ids(department_id)
     query = select(Assignment).where(or_(
         everyone,
         Assignment.department_id == department_id,
-        Assignment.department_id.in_(ancestors[1:]) & Assignment.include_subtree,
+        Assignment.department_id.in_(department_tree().ancestors(department_id))
+        & Assignment.include_subtree,
     )).order_by(Assignment.id)
     return list(db.session.scalars(query))
 

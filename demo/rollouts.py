@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from accounts import service as accounts
 from accounts.models import Department, User
+from accounts.tree import department_tree
 from courses.models import Course, OutlineItem
 from courses.service import utcnow
 from extensions import db
 from quizzes.types import get_type
-from reports.service import department_tree
 from rollouts import briefings, contests
 from rollouts import service as questions
 from rollouts.models import Contest

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Department, User
+from accounts.tree import department_tree
 from courses.models import Course, Enrollment
 from courses.service import utcnow
 from extensions import db
@@ -108,7 +109,7 @@ def visible_to(viewer: User, enrollment: Enrollment) -> bool:
     """The learner themself, or HR / a head whose report scope covers the learner."""
     if enrollment.user_id == viewer.id:
         return True
-    tree = service.department_tree()
+    tree = department_tree()
     scope = service.scope_for(viewer, tree)
     owner = db.session.get(User, enrollment.user_id)
     return scope is not None and owner is not None and scope.can_see(owner.department_id)

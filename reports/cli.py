@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from accounts.tree import department_tree
 from courses.service import today
 from extensions import reading_only
 from reports import exports, jobs, maintenance, reminders, service
@@ -64,7 +65,7 @@ def export_command(output: str, fmt: str | None, as_of: datetime | None) -> None
     fmt = _export_format(output, fmt)
     # minutes for a big XLSX: on SQLite, learners' saves go on meanwhile
     with reading_only(), force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        tree = service.department_tree()
+        tree = department_tree()
         scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
         filters = service.Filters(_day(as_of) or today())
         count = export_enrollments(output, fmt, exports.enrollment_rows(scope, tree, filters))

@@ -27,12 +27,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from accounts.tree import Tree
 from courses.service import today
 from extensions import db, read_only, reading_only
 from reports import exports, jobs, service
 from reports.forms import ExportForm, FilterForm
 from reports.routes import _filters, _scope, bp, known_args
-from reports.service import Filters, Scope, Tree
+from reports.service import Filters, Scope
 from settings import scratch_dir
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -22,10 +22,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from accounts.models import Department, User
+from accounts.tree import Tree
 from courses.models import Course, Enrollment
 from extensions import db
 from reports.learners import end_of, status_on
-from reports.service import Dashboard, Filters, Scope, Tree
+from reports.service import Dashboard, Filters, Scope
 
 BATCH = 2000
 XLSX_ROWS = 1_048_576  # per sheet, the header included

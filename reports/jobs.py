@@ -33,12 +33,13 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from accounts.models import User
+from accounts.tree import department_tree
 from audit.service import record
 from courses.service import utcnow
 from extensions import db, reading_only
 from reports import exports
 from reports.models import ExportJob
-from reports.service import Filters, department_tree, scope_for
+from reports.service import Filters, scope_for
 from settings import private_folder, scratch_dir, sweep_scratch
 
 log = logging.getLogger(__name__)

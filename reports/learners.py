@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, true
 
 from accounts.models import User
+from accounts.tree import Tree
 from courses.models import Course, Enrollment, LessonProgress
 from courses.progress import CourseProgress, ItemView, learner_progress
 from extensions import db
@@ -23,7 +24,6 @@ from reports.service import (
     Filters,
     ReportAccessError,
     Scope,
-    Tree,
     department_figures,
 )
 

@@ -17,13 +17,14 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from accounts.tree import Tree
 from courses.models import Course
 from extensions import db
 from quizzes.models import Attempt, Question, QuestionRevision, Quiz, Response
 from quizzes.types import get_type
 from quizzes.vocabulary import in_course_order
 from reports.models import ConceptRollup
-from reports.service import Scope, Tree, privacy_threshold
+from reports.service import Scope, privacy_threshold
 
 MISCONCEPTIONS_SHOWN = 3
 

@@ -22,11 +22,11 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.mail import Mailer, locale_of
 from accounts.models import User
+from accounts.tree import department_tree
 from courses.models import Course, Enrollment
 from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
-from reports.service import department_tree
 
 
 @dataclass(frozen=True)

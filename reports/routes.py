@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 
 from accounts.access import roles_required
 from accounts.models import User
+from accounts.tree import Tree, department_tree
 from courses.models import Enrollment
 from courses.service import today
 from extensions import db, limiter, page_arg, read_only
@@ -27,7 +28,7 @@ from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
 from reports import certificates, learners, mastery, reminders, service
 from reports.forms import ExportForm, FilterForm, LearnerFilterForm, VerifyForm
-from reports.service import Filters, ReportAccessError, Scope, Tree
+from reports.service import Filters, ReportAccessError, Scope
 
 bp = Blueprint("reports", __name__)
 OUTBOX_PAGE = 50
@@ -56,7 +57,7 @@ def helpers() -> dict[str, Any]:
 
 
 def _scope(trainers: bool = False) -> tuple[Scope, Tree]:
-    tree = service.department_tree()
+    tree = department_tree()
     scope = service.scope_for(current_user, tree, trainers=trainers)
     if scope is None:
         abort(403)
@@ -224,7 +225,7 @@ def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     stats = next(iter(mastery.item_analysis(quiz, only=item)), None)
     page = page_arg()
-    answers, total = mastery.individual_answers(item, service.department_tree(), page,
+    answers, total = mastery.individual_answers(item, department_tree(), page,
                                                 ANSWERS_PAGE)
     return render_template("reports/question.html", quiz=quiz, question=item, stats=stats,
                            answers=answers, total=total, page=page, per_page=ANSWERS_PAGE)

@@ -13,14 +13,15 @@ and its due date is before D (so the day after the due date is day 1 overdue).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, select
 
-from accounts.models import Department, User
+from accounts.models import User
+from accounts.tree import Node, Tree, department_tree
 from courses.models import Course, Enrollment
 from extensions import db
 from reports.models import ALL_COURSES, MEMBERS_ROW, METRICS, RollupDay, RollupTotal
@@ -31,73 +32,6 @@ NO_DEPARTMENT = 0
 
 class ReportAccessError(PermissionError):
     """The viewer may not see this department or learner."""
-
-
-# --- the department tree -----------------------------------------------------------
-
-
-@dataclass
-class Node:
-    id: int
-    code: str
-    name: str
-    parent_id: int | None
-    head_id: int | None
-    children: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Tree:
-    nodes: dict[int, Node]
-    roots: list[int]
-
-    def subtree(self, root: int) -> list[int]:
-        """The department and everything below it, depth first, children by name."""
-        found, seen, stack = [], set(), [root]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in self.nodes:
-                continue
-            seen.add(current)
-            found.append(current)
-            stack.extend(reversed(self.nodes[current].children))
-        return found
-
-    def subtree_depths(self, root: int) -> list[tuple[int, int]]:
-        """subtree(root) with each department's depth below the root, in one walk (a
-        picker indents 2,500 departments; asking each for its ancestors cost more)."""
-        found, seen, stack = [], set(), [(root, 0)]
-        while stack:
-            current, depth = stack.pop()
-            if current in seen or current not in self.nodes:
-                continue
-            seen.add(current)
-            found.append((current, depth))
-            stack.extend((child, depth + 1) for child in reversed(self.nodes[current].children))
-        return found
-
-    def ancestors(self, department_id: int) -> list[int]:
-        """Parents up to the root, nearest first (the department itself excluded)."""
-        chain: list[int] = []
-        current = self.nodes[department_id].parent_id if department_id in self.nodes else None
-        while current is not None and current not in chain and current in self.nodes:
-            chain.append(current)
-            current = self.nodes[current].parent_id
-        return chain
-
-
-def department_tree() -> Tree:
-    rows = db.session.execute(select(Department.id, Department.code, Department.name,
-                                     Department.parent_id, Department.head_id)).all()
-    nodes = {row.id: Node(row.id, row.code, row.name, row.parent_id, row.head_id)
-             for row in rows}
-    roots = []
-    for node in sorted(nodes.values(), key=lambda n: (n.name, n.code)):
-        if node.parent_id in nodes:
-            nodes[node.parent_id].children.append(node.id)
-        else:
-            roots.append(node.id)
-    return Tree(nodes, roots)
 
 
 # --- who sees what -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 confirming "read and understood", confirmation rates per department, reminders.
 
 Recipients are the active people now in an audience department's subtree (one tree:
-reports.service.department_tree). Rates follow the reports' privacy rule: a department
+accounts.tree.department_tree). Rates follow the reports' privacy rule: a department
 with fewer members than the threshold shows "too few", unless the viewer is an admin.
 """
 
@@ -17,11 +17,12 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.mail import locale_of
 from accounts.models import Department, User
+from accounts.tree import Tree, department_tree
 from courses.models import Course
 from courses.rendering import render_markdown
 from courses.service import utcnow
 from extensions import db
-from reports.service import Scope, Tree, department_tree, privacy_threshold
+from reports.service import Scope, privacy_threshold
 from rollouts import outbox
 from rollouts.models import Briefing, BriefingDepartment, BriefingReceipt
 from rollouts.service import QuestionError

@@ -24,13 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from accounts.models import Department, User
+from accounts.tree import Tree, department_tree
 from courses.service import utcnow
 from extensions import db
 from quizzes.attempts import draw_questions, option_tokens
 from quizzes.models import QuestionRevision, Quiz
 from quizzes.types import get_type
 from quizzes.types.base import AnswerError
-from reports.service import Tree, department_tree, privacy_threshold
+from reports.service import privacy_threshold
 from rollouts.models import Contest, ContestDepartment, ContestEntry
 from rollouts.service import QuestionError
 

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.access import roles_required
+from accounts.tree import Tree, department_tree
 from courses import service as courses
 from courses.models import OutlineItem
 from extensions import read_only
-from reports.service import Tree, department_tree, privacy_threshold, scope_for
+from reports.service import privacy_threshold, scope_for
 from rollouts import briefings, contests, service
 from rollouts.forms import ActionForm, AnswerForm, BriefingForm, QuestionForm
 

@@ -14,10 +14,11 @@ from flask import Response, abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts.tree import department_tree
 from courses.service import today
 from extensions import read_only
 from reports.exports import csv_chunks, write_xlsx
-from reports.service import Scope, department_tree, scope_for
+from reports.service import Scope, scope_for
 from settings import scratch_dir
 from surveys import answers, exports, results, service
 from surveys.routes import _cycle, bp

@@ -16,9 +16,10 @@ from wtforms import SelectChoice
 
 from accounts import service as accounts
 from accounts.access import roles_required
+from accounts.tree import department_tree
 from courses.service import today
 from extensions import db, limiter, read_only
-from reports.service import department_tree, privacy_threshold
+from reports.service import privacy_threshold
 from surveys import answers, reminders, results, service
 from surveys.forms import (
     ActionForm,

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from accounts.models import Department, User
+from accounts.tree import Tree, department_tree
 from courses.service import utcnow
 from extensions import db
-from reports.service import Tree, department_tree, scope_for
+from reports.service import scope_for
 from surveys.models import (
     FACTORS,
     PLEDGE_FACTOR,

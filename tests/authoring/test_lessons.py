@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from accounts.tree import department_tree
 from api.queries import outline_json
 from authoring import service
 from courses.models import Lesson, LessonRevision
@@ -12,7 +13,6 @@ from courses.service import get_enrollment
 from courses.service import today as current_day
 from extensions import db
 from reports.learners import transcript
-from reports.service import department_tree
 from tests.authoring.conftest import login_as
 
 HOSTILE = ('<script>alert(1)</script>\n\n[x](javascript:alert(2))\n\n'

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from accounts.preferences import school_settings
 from accounts.service import get_user_by_email
+from accounts.tree import department_tree
 from courses.content import import_content
 from courses.models import Enrollment
 from demo.activity import TEAMS, seed_activity
@@ -18,7 +19,7 @@ from quizzes.essays import grading_queue
 from quizzes.models import Attempt
 from reports import maintenance
 from reports.mastery import heatmap
-from reports.service import Scope, department_tree
+from reports.service import Scope
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

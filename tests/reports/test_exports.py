@@ -15,7 +15,8 @@ from xml.etree import ElementTree
 import pytest
 from flask_babel import force_locale
 
-from reports import exports, service
+from accounts.tree import department_tree
+from reports import exports
 from reports.service import Filters, Scope
 from tests.factories import PASSWORD
 from tests.reports.conftest import client_for
@@ -134,7 +135,7 @@ def test_enrollment_xlsx_contents(hr, company):
 
 
 def test_raw_list_is_a_generator_read_lazily(app, company):
-    tree = service.department_tree()
+    tree = department_tree()
     scope = Scope(True, tuple(tree.roots), frozenset(), True, True)
     with force_locale("en"):
         rows = exports.enrollment_rows(scope, tree, Filters(company.T))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from accounts import service as accounts
+from accounts.tree import department_tree
 from extensions import db
 from reports import maintenance, service
 from reports.learners import completions_by_former_members, department_learners
@@ -36,7 +37,7 @@ SUBTREES = {
 
 
 def everything() -> Scope:
-    return Scope(True, tuple(service.department_tree().roots), frozenset(), True, True)
+    return Scope(True, tuple(department_tree().roots), frozenset(), True, True)
 
 
 def shape(f: Figures) -> tuple[int, ...]:
@@ -44,7 +45,7 @@ def shape(f: Figures) -> tuple[int, ...]:
 
 
 def rows_by_code(company, offset: int, **filters) -> dict[str, service.Row]:  # type: ignore[no-untyped-def]
-    tree = service.department_tree()
+    tree = department_tree()
     board = service.dashboard(everything(), Filters(company.day(offset), **filters),
                               set(tree.nodes), tree)
     return {row.code: row for row in board.rows}
@@ -97,7 +98,7 @@ def test_hire_date_filter_is_computed_live_and_agrees(company):
 
 
 def test_department_filter_roots_the_tree(company):
-    tree = service.department_tree()
+    tree = department_tree()
     board = service.dashboard(everything(), Filters(company.T, department_id=company.depts[
         "sales"].id), None, tree)
     assert [row.code for row in board.rows] == ["sales", "east"]
@@ -143,7 +144,7 @@ def test_check_finds_a_change_made_behind_the_orm_and_rebuild_repairs_it(company
 
 
 def test_drill_down_lists_current_members_with_status(company):
-    tree = service.department_tree()
+    tree = department_tree()
     page = department_learners(everything(), tree, company.depts["finance"].id,
                                Filters(company.T))
     got = [(r.name, r.course_title, r.status, r.days_overdue, r.completed_in) for r in page.rows]
@@ -162,7 +163,7 @@ def test_drill_down_lists_current_members_with_status(company):
 
 
 def test_drill_down_pages_by_learner_with_all_their_courses(company):
-    tree = service.department_tree()
+    tree = department_tree()
     pages = [department_learners(everything(), tree, company.depts["finance"].id,
                                  Filters(company.T), page=n, per_page=2) for n in (1, 2, 9)]
     assert [(p.total, p.page, p.pages) for p in pages] == [(3, 1, 2), (3, 2, 2), (3, 2, 2)]
@@ -201,7 +202,7 @@ def test_deleting_a_learner_or_a_course_keeps_the_rollups_true(company):
 
 
 def test_subtree_depths_agree_with_ancestors(company):
-    tree = service.department_tree()
+    tree = department_tree()
     for root in tree.roots:
         walked = tree.subtree_depths(root)
         assert [d for d, _ in walked] == tree.subtree(root)

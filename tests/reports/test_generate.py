@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from accounts.models import Department, User
+from accounts.tree import department_tree
 from courses.models import Enrollment
 from courses.service import today
 from extensions import db
@@ -24,7 +25,7 @@ def test_generate_a_small_company(app, runner, monkeypatch):
     heads = db.session.scalar(select(func.count()).where(Department.head_id.is_not(None)))
     assert heads >= 3
     assert maintenance.check() == []
-    tree = service.department_tree()
+    tree = department_tree()
     scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
     board = service.dashboard(scope, service.Filters(today()), None, tree)
     assert board.total.members == 120 and board.total.enrolled == 480

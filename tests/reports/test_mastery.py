@@ -11,8 +11,9 @@ import math
 import pytest
 from sqlalchemy import select
 
+from accounts.tree import department_tree
 from extensions import db
-from reports import maintenance, mastery, service
+from reports import maintenance, mastery
 from reports.models import ConceptRollup
 from reports.service import Scope
 from tests.factories import PASSWORD
@@ -38,7 +39,7 @@ def test_concept_rollups_count_first_attempts(company):
 
 
 def test_heatmap_sums_subtrees_and_hides_small_groups(company):
-    tree = service.department_tree()
+    tree = department_tree()
     admin = Scope(True, tuple(tree.roots), frozenset(), True, True)
     heat = mastery.heatmap(admin, tree)
     assert heat.tags == ["concept-a"]
