@@ -6,7 +6,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from authoring import quiz_routes  # noqa: F401  (adds the quiz pages to the blueprint)
     from authoring.audit_links import register_links
+    from authoring.cli import content_cli
     from authoring.routes import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(content_cli)
     register_links()

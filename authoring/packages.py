@@ -18,7 +18,8 @@ import yaml
 from flask import current_app
 
 from audit.service import record
-from courses.content import ContentError, ImportReport, apply_content, load_content
+from authoring.content_import import ImportReport, apply_content, load_content
+from courses.content import ContentError
 from courses.models import Course
 from extensions import db
 from quizzes.bank import quiz_question_dicts

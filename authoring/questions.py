@@ -14,8 +14,9 @@ from accounts.models import User
 from audit.service import record
 from authoring.service import AuthoringError, StaleEdit
 from extensions import db
-from quizzes.content import add_question_revision, question_from_dict
+from quizzes.content import question_from_dict
 from quizzes.models import Question, QuestionRevision, Quiz
+from quizzes.service import add_question_revision
 from quizzes.settings import SettingsError, validate_settings
 from quizzes.types import AnswerError, Grade, QuestionDataError, UnknownQuestionType, get_type
 

@@ -22,10 +22,10 @@ from authoring.forms import (
 from authoring.routes import bp
 from authoring.service import AuthoringError, StaleEdit
 from quizzes.bank import ImportPlan, apply_import, export_quiz_gift, plan_import
-from quizzes.content import get_quiz_by_slug
 from quizzes.forms import raw_answer
 from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.models import Question, Quiz
+from quizzes.service import get_quiz_by_slug
 from quizzes.types import REGISTRY, get_type
 from quizzes.types.forms import MAX_ROWS
 

@@ -31,10 +31,11 @@ from authoring.forms import (
     VersionedActionForm,
 )
 from authoring.packages import export_course, hold_upload, import_package, take_upload
-from courses.content import ContentError, latest_lesson_revision
+from courses.content import ContentError
 from courses.media import MAX_IMAGE_BYTES, ImageError, save_image
 from courses.models import Course
 from courses.rendering import reading_minutes, render_markdown
+from courses.service import latest_lesson_revision
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 

@@ -13,11 +13,6 @@ from sqlalchemy import select
 
 from accounts.models import User
 from audit.service import record
-from courses.content import (
-    add_lesson_revision,
-    latest_lesson_revision,
-    publish_lesson_revision,
-)
 from courses.models import (
     COURSE_STATUSES,
     SLUG,
@@ -26,6 +21,7 @@ from courses.models import (
     LessonRevision,
     OutlineItem,
 )
+from courses.service import add_lesson_revision, latest_lesson_revision, publish_lesson_revision
 from extensions import MAX_ID, db
 from quizzes.models import Question, Quiz
 from quizzes.settings import validate_settings

@@ -109,8 +109,7 @@ def prepare(uri: str, instance: Path, learners: int) -> dict[str, str]:
     from courses.models import Course, OutlineItem
     from demo.generate import generate_company
     from extensions import db
-    from quizzes.content import get_quiz_by_slug
-    from quizzes.service import start_attempt
+    from quizzes.service import get_quiz_by_slug, start_attempt
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": SECRET})
     app.instance_path = str(instance)

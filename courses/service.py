@@ -5,13 +5,22 @@ The read side of progress is courses.progress. No request objects."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from accounts.models import User
 from clock import today, utcnow  # noqa: F401  (today: until every caller asks clock)
-from courses.models import Course, Enrollment, LessonProgress, OutlineItem
+from courses.models import (
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+    OutlineItem,
+)
 from courses.progress import (
     CourseProgress,
     done_keys,
@@ -20,6 +29,7 @@ from courses.progress import (
     progress_of,
     step_key,
 )
+from courses.rendering import inline_bundled_diagrams, reading_minutes, render_markdown
 from courses.signals import course_completed, lesson_read, lesson_viewed
 from extensions import db, writing
 
@@ -175,3 +185,53 @@ def note_quiz_grade(user: User, course: Course, quiz_id: int, passed: bool) -> b
     """Quizzes reports a learner's grade on a quiz of this course (passing or not any
     more); True if this completed the course."""
     return record_step(user, course, f"q{quiz_id}", passed)
+
+
+# --- lesson revisions: content files and the web editor both save through these ---------
+
+def save_lesson(lesson: Lesson, title: str, source: str, minutes: int | None = None,
+                author_id: int | None = None) -> bool:
+    """Content files publish at once: a new revision when title or text changed (no commit).
+
+    A pending web draft is superseded: the file in git is the trainers' source of truth.
+    """
+    if lesson.revision and not lesson.draft_revision and (lesson.title, lesson.source) == (
+            title, source):
+        return False
+    revision = add_lesson_revision(lesson, title, source, author_id)
+    publish_lesson_revision(lesson, revision, minutes)
+    return True
+
+
+def latest_lesson_revision(lesson: Lesson) -> int:
+    if lesson.id is None:
+        return 0
+    return db.session.scalar(select(func.max(LessonRevision.revision)).where(
+        LessonRevision.lesson_id == lesson.id)) or 0
+
+
+def add_lesson_revision(lesson: Lesson, title: str, source: str,
+                        author_id: int | None = None) -> LessonRevision:
+    """Append a revision (no commit); whether it is published is the caller's choice."""
+    db.session.flush()
+    revision = LessonRevision(lesson_id=lesson.id, revision=latest_lesson_revision(lesson) + 1,
+                              title=title, source=source, author_id=author_id)
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def publish_lesson_revision(lesson: Lesson, revision: LessonRevision,
+                            minutes: int | None = None) -> None:
+    """What learners see from now on: rendered and sanitized once, here."""
+    lesson.title, lesson.source = revision.title, revision.source
+    lesson.html = inline_bundled_diagrams(render_markdown(revision.source), _media_dir(lesson))
+    lesson.reading_minutes = minutes or reading_minutes(revision.source)
+    lesson.revision = revision.revision
+    lesson.draft_revision = None
+
+
+def _media_dir(lesson: Lesson) -> Path:
+    """Where a course's bundled diagrams live: content/<course slug>/media/."""
+    slug = db.session.get(Course, lesson.course_id).slug
+    return Path(current_app.config["CONTENT_DIR"]) / slug / "media"

@@ -26,13 +26,15 @@ from typing import Any
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 
 from accounts.models import Department, User
+from authoring.content_import import CourseSource, ItemSource, apply_content
 from courses.assignment import assign_course
-from courses.content import CourseSource, ItemSource, LessonSource, apply_content
+from courses.content import LessonSource
 from courses.models import Assignment, Course, Enrollment, LessonProgress, OutlineItem
 from courses.service import utcnow
 from extensions import db
-from quizzes.content import QuizSource, get_quiz_by_slug, question_from_dict
+from quizzes.content import QuizSource, question_from_dict
 from quizzes.models import Attempt, QuizGrade, Response
+from quizzes.service import get_quiz_by_slug
 from quizzes.settings import validate_settings
 from reports import maintenance
 

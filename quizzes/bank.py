@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 from audit.service import record
 from extensions import db
 from quizzes.aiken import AikenError, parse_aiken
-from quizzes.content import QuestionSource, add_question_revision, question_from_dict
+from quizzes.content import QuestionSource, question_from_dict
 from quizzes.gift import GiftError, read_gift
 from quizzes.gift_export import export_gift
 from quizzes.models import Question, Quiz
+from quizzes.service import add_question_revision
 from quizzes.types import QuestionDataError, UnknownQuestionType
 
 

@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 from accounts import service as accounts
 from quizzes import service
 from quizzes.bank import apply_import, export_quiz_gift, plan_import
-from quizzes.content import get_quiz_by_slug
 from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.models import Quiz
+from quizzes.service import get_quiz_by_slug
 
 cli = AppGroup("quizzes", help="Quizzes: question banks, overrides, deadlines.")
 

@@ -1,7 +1,7 @@
-"""Quiz files (YAML) to validated sources, and sources to database rows with revisions.
+"""Quiz files (YAML) to validated sources, every problem named by file and line.
 
-Content import and the web editor both save questions through `save_question`,
-so validation, Markdown rendering and revision rules are the same for both.
+Parsing only: content import, banks and the web editor save what this returns through
+quizzes.service (`apply_quiz`, `save_question`), where the revision rules live.
 """
 
 from __future__ import annotations
@@ -9,13 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
 from courses.models import SLUG, TITLE_MAX
-from courses.rendering import render_markdown
 from courses.yamlfile import YamlError, line_of, load_yaml
-from extensions import db
-from quizzes.models import Question, QuestionRevision, Quiz, QuizCase
 from quizzes.settings import SettingsError, validate_settings
 from quizzes.types import QuestionDataError, UnknownQuestionType, get_type
 
@@ -151,76 +146,3 @@ def question_from_dict(raw: dict[str, Any], case: CaseSource | None = None) -> Q
                           float(points), list(tags), str(raw.get("feedback") or ""), case)
 
 
-def apply_quiz(quiz: Quiz, source: QuizSource, author_id: int | None = None) -> int:
-    """Bring a quiz's rows in line with a source (no commit); returns revisions made."""
-    quiz.title, quiz.settings = source.title, source.settings
-    cases = _apply_cases(quiz, source)
-    existing = {q.key: q for q in quiz.questions}
-    revised = 0
-    for position, src in enumerate(source.questions):
-        question = existing.pop(src.key, None)
-        if question is None:
-            question = Question(quiz=quiz, key=src.key)
-            db.session.add(question)
-        question.position, question.retired = position, False
-        question.case = cases.get(id(src.case)) if src.case else None
-        revised += save_question(question, src, author_id)
-    for gone in existing.values():
-        gone.retired = True  # past attempts still point at its revisions
-    return revised
-
-
-def _apply_cases(quiz: Quiz, source: QuizSource) -> dict[int, QuizCase]:
-    """Reuse case rows in order, so unchanged cases keep their ids."""
-    wanted: list[CaseSource] = []
-    for question in source.questions:
-        if question.case is not None and all(question.case is not c for c in wanted):
-            wanted.append(question.case)
-    rows = sorted(quiz.cases, key=lambda c: c.id)
-    mapping: dict[int, QuizCase] = {}
-    for index, case in enumerate(wanted):
-        row = rows[index] if index < len(rows) else QuizCase()
-        if index >= len(rows):
-            quiz.cases.append(row)
-        if (row.title, row.source) != (case.title, case.text):
-            row.title, row.source, row.html = case.title, case.text, render_markdown(case.text)
-        mapping[id(case)] = row
-    return mapping
-
-
-def save_question(question: Question, src: QuestionSource, author_id: int | None = None) -> int:
-    """Content files publish at once: a new revision when the content changed (no commit).
-
-    Returns 1 if a revision was made, else 0; a pending web draft is superseded.
-    """
-    if question.draft is None and question.current is not None and _revision_content(
-            question.current) == src.content():
-        return 0
-    question.current = add_question_revision(question, src, author_id)
-    question.draft = None
-    return 1
-
-
-def add_question_revision(question: Question, src: QuestionSource,
-                          author_id: int | None = None) -> QuestionRevision:
-    """Append an immutable revision (no commit); publishing it is the caller's choice."""
-    latest = None
-    if question.id is not None:
-        latest = db.session.scalar(select(func.max(QuestionRevision.revision)).where(
-            QuestionRevision.question_id == question.id))
-    revision = QuestionRevision(
-        question=question, revision=(latest or 0) + 1, type_id=src.type_id, prompt=src.prompt,
-        prompt_html=render_markdown(src.prompt), data=src.data, points=src.points,
-        tags=src.tags, feedback=src.feedback, author_id=author_id)
-    db.session.add(revision)
-    db.session.flush()
-    return revision
-
-
-def _revision_content(revision: QuestionRevision) -> tuple:
-    return (revision.type_id, revision.prompt, revision.data, float(revision.points),
-            list(revision.tags or []), revision.feedback)
-
-
-def get_quiz_by_slug(slug: str) -> Quiz | None:
-    return db.session.scalar(select(Quiz).where(Quiz.slug == slug))

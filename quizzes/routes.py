@@ -23,8 +23,7 @@ from accounts import service as accounts
 from accounts.access import roles_required
 from courses import service as courses
 from extensions import db
-from quizzes import drafts, essays, flow, service
-from quizzes.content import get_quiz_by_slug
+from quizzes import attempt_views, drafts, essays, flow, service
 from quizzes.forms import (
     AttemptForm,
     GradeForm,
@@ -35,6 +34,7 @@ from quizzes.forms import (
 )
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.refill import refill
+from quizzes.service import get_quiz_by_slug
 from quizzes.types import AnswerError
 
 utcnow = courses.utcnow
@@ -109,8 +109,8 @@ def _render_attempt(attempt: Attempt, page: int, status: int = 200, error: str |
     what was posted, and each refused one its message beside it. Without, a question
     whose last typed answer was refused shows that answer and its message again."""
     size = current_app.config["QUIZ_PAGE_SIZE"]
-    every = service.slot_views(attempt)
-    views, pages = service.page_of(every, page, size)
+    every = attempt_views.slot_views(attempt)
+    views, pages = attempt_views.page_of(every, page, size)
     page = min(max(page, 1), pages)
     refused = drafts.current(session, attempt.id, {v.slot: v.response.seq for v in every})
     states = [flow.INVALID if view.slot in refused else flow.answer_state(view.response.answer)
@@ -265,7 +265,7 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
     show_details = service.review_allowed(status, attempt)
     return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz,
                            status=status, show_details=show_details,
-                           views=service.slot_views(attempt, review=True) if show_details
+                           views=attempt_views.slot_views(attempt, review=True) if show_details
                            else [], band=service.band_feedback(attempt.quiz, attempt.score))
 
 

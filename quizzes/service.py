@@ -1,4 +1,5 @@
-"""Attempt rules: start, autosave, deadline, submit (once), grade, review. No requests here.
+"""Quiz rules: attempts (start, autosave, deadline, submit once, grade) and question
+revisions (content files, banks and the web editor save through one path). No requests.
 
 Every use case commits once. Submitting locks the attempt row (FOR UPDATE on
 PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,14 +21,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 from accounts.models import User
 from audit.service import record
 from courses import service as courses
+from courses.rendering import render_markdown
 from extensions import db
 from quizzes.attempts import build_layout, option_tokens
+from quizzes.content import CaseSource, QuestionSource, QuizSource
 from quizzes.grading import finish_attempt, passes
 from quizzes.models import (
     Attempt,
     Question,
     QuestionRevision,
     Quiz,
+    QuizCase,
     QuizGrade,
     QuizOverride,
     Response,
@@ -168,6 +172,10 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
     if commit:
         db.session.commit()
     return True
+
+
+def revisions_for(attempt: Attempt) -> dict[int, QuestionRevision]:
+    return {r.slot: r.revision for r in attempt.responses}
 
 
 def form_values(attempt: Attempt, slot: int, answer: Any) -> dict[str, list[str]]:
@@ -362,76 +370,90 @@ def close_overdue_attempts(now: datetime | None = None) -> int:
     return closed
 
 
-def revisions_for(attempt: Attempt) -> dict[int, QuestionRevision]:
-    return {r.slot: r.revision for r in attempt.responses}
-
-
 def attempt_of(user: User, attempt_id: int) -> Attempt | None:
     """The learner's own attempt; None for anyone else's, so routes answer 404."""
     attempt = db.session.get(Attempt, attempt_id)
     return attempt if attempt is not None and attempt.user_id == user.id else None
 
 
-@dataclass(frozen=True)
-class SlotView:
-    """Everything a template needs to show one question of an attempt."""
-
-    slot: int
-    revision: QuestionRevision
-    response: Response
-    context: dict[str, Any]
-    template: str
-    case_html: str | None  # set where the case text is shown: its first question
-    case_text: str | None = None  # the case this question belongs to, if any
-    review: dict[str, Any] | None = None  # the answer beside the right one (review only)
-
-
-def slot_views(attempt: Attempt, review: bool = False) -> list[SlotView]:
-    """The attempt's questions; with `review`, each one's answer beside the right one
-    (a finished attempt only: the right answers must never reach an open one's page)."""
-    if review and attempt.state != "finished":
-        raise AttemptError("the right answers are shown only after submitting")
-    views, previous_case = [], None
-    for response, entry in zip(_responses_with_questions(attempt), attempt.layout,
-                               strict=True):
-        revision = response.revision
-        question_type = get_type(revision.type_id)
-        case = revision.question.case
-        first_of_case = case is not None and case.id != previous_case
-        previous_case = case.id if case else None
-        order = entry.get("options")
-        views.append(SlotView(
-            response.slot, revision, response,
-            question_type.render_context(revision.data, order,
-                                         option_tokens(attempt.id, response.slot)),
-            question_type.template, case.html if first_of_case else None,
-            case.html if case else None,
-            question_type.review_context(revision.data, response.answer, order)
-            if review else None))
-    return views
-
-
-def _responses_with_questions(attempt: Attempt) -> list[Response]:
-    """The responses with their revisions, questions and cases in one round trip, not
-    three lazy loads per question (a 20-question page ran 46 statements)."""
-    return list(db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt.id).order_by(Response.slot)
-        .options(joinedload(Response.revision).joinedload(QuestionRevision.question)
-                 .joinedload(Question.case))))
-
-
-def page_of(views: list[SlotView], page: int, size: int) -> tuple[list[SlotView], int]:
-    """One page of questions (1-based, clamped). A case that carries on from the page
-    before is shown again above its first question here: the questions need it."""
-    pages = max(1, -(-len(views) // size))
-    page = min(max(page, 1), pages)
-    chunk = views[(page - 1) * size: page * size]
-    if chunk and chunk[0].case_html is None and chunk[0].case_text:
-        chunk[0] = replace(chunk[0], case_html=chunk[0].case_text)
-    return chunk, pages
-
-
 def overrides_of(quiz: Quiz) -> list[tuple[QuizOverride, User]]:
     rows = db.session.execute(select(QuizOverride, User).join(
         User, User.id == QuizOverride.user_id).where(QuizOverride.quiz_id == quiz.id))
     return [(override, user) for override, user in rows]
+
+
+# --- question revisions: content files, banks and the web editor save through these -----
+
+def apply_quiz(quiz: Quiz, source: QuizSource, author_id: int | None = None) -> int:
+    """Bring a quiz's rows in line with a source (no commit); returns revisions made."""
+    quiz.title, quiz.settings = source.title, source.settings
+    cases = _apply_cases(quiz, source)
+    existing = {q.key: q for q in quiz.questions}
+    revised = 0
+    for position, src in enumerate(source.questions):
+        question = existing.pop(src.key, None)
+        if question is None:
+            question = Question(quiz=quiz, key=src.key)
+            db.session.add(question)
+        question.position, question.retired = position, False
+        question.case = cases.get(id(src.case)) if src.case else None
+        revised += save_question(question, src, author_id)
+    for gone in existing.values():
+        gone.retired = True  # past attempts still point at its revisions
+    return revised
+
+
+def _apply_cases(quiz: Quiz, source: QuizSource) -> dict[int, QuizCase]:
+    """Reuse case rows in order, so unchanged cases keep their ids."""
+    wanted: list[CaseSource] = []
+    for question in source.questions:
+        if question.case is not None and all(question.case is not c for c in wanted):
+            wanted.append(question.case)
+    rows = sorted(quiz.cases, key=lambda c: c.id)
+    mapping: dict[int, QuizCase] = {}
+    for index, case in enumerate(wanted):
+        row = rows[index] if index < len(rows) else QuizCase()
+        if index >= len(rows):
+            quiz.cases.append(row)
+        if (row.title, row.source) != (case.title, case.text):
+            row.title, row.source, row.html = case.title, case.text, render_markdown(case.text)
+        mapping[id(case)] = row
+    return mapping
+
+
+def save_question(question: Question, src: QuestionSource, author_id: int | None = None) -> int:
+    """Content files publish at once: a new revision when the content changed (no commit).
+
+    Returns 1 if a revision was made, else 0; a pending web draft is superseded.
+    """
+    if question.draft is None and question.current is not None and _revision_content(
+            question.current) == src.content():
+        return 0
+    question.current = add_question_revision(question, src, author_id)
+    question.draft = None
+    return 1
+
+
+def add_question_revision(question: Question, src: QuestionSource,
+                          author_id: int | None = None) -> QuestionRevision:
+    """Append an immutable revision (no commit); publishing it is the caller's choice."""
+    latest = None
+    if question.id is not None:
+        latest = db.session.scalar(select(func.max(QuestionRevision.revision)).where(
+            QuestionRevision.question_id == question.id))
+    revision = QuestionRevision(
+        question=question, revision=(latest or 0) + 1, type_id=src.type_id, prompt=src.prompt,
+        prompt_html=render_markdown(src.prompt), data=src.data, points=src.points,
+        tags=src.tags, feedback=src.feedback, author_id=author_id)
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def _revision_content(revision: QuestionRevision) -> tuple:
+    return (revision.type_id, revision.prompt, revision.data, float(revision.points),
+            list(revision.tags or []), revision.feedback)
+
+
+def get_quiz_by_slug(slug: str) -> Quiz | None:
+    return db.session.scalar(select(Quiz).where(Quiz.slug == slug))

@@ -24,8 +24,8 @@ from accounts.tree import Tree, department_tree
 from courses.models import Enrollment
 from courses.service import today
 from extensions import db, limiter, page_arg, read_only
-from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
+from quizzes.service import get_quiz_by_slug
 from reports import certificates, learners, mastery, reminders, service
 from reports.forms import ExportForm, FilterForm, LearnerFilterForm, VerifyForm
 from reports.service import Filters, ReportAccessError, Scope

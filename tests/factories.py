@@ -8,7 +8,8 @@ from typing import Any
 
 from accounts import service as accounts
 from accounts.models import Department, User
-from courses.content import CourseSource, ItemSource, LessonSource, apply_content
+from authoring.content_import import CourseSource, ItemSource, apply_content
+from courses.content import LessonSource
 from courses.models import Course
 from extensions import db
 from quizzes.content import QuizSource, question_from_dict

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from accounts.models import User
-from courses.content import import_content
+from authoring.content_import import import_content
 from courses.models import Course
 from demo.service import DEMO_PASSWORD, seed_demo
 from extensions import db

@@ -9,7 +9,7 @@ import pytest
 from api import tokens
 from courses import service as courses
 from quizzes import service as quizzes
-from quizzes.content import get_quiz_by_slug
+from quizzes.service import get_quiz_by_slug
 
 PREFIX = "/api/v1"
 ALL_SCOPES = tuple(tokens.SCOPES)

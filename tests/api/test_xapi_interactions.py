@@ -9,7 +9,7 @@ from api.models import XapiStatement
 from api.xapi_interactions import interaction, response
 from extensions import db
 from quizzes import service as quizzes
-from quizzes.content import get_quiz_by_slug
+from quizzes.service import get_quiz_by_slug
 from quizzes.types import get_type
 from tests.api.xapi_rules import check_statement
 from tests.quizzes.type_form_samples import SAMPLES

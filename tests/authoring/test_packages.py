@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from authoring.content_import import import_content
 from authoring.packages import (
     PENDING_FOLDER_BYTES,
     PENDING_HOURS,
@@ -17,7 +18,7 @@ from authoring.packages import (
     import_package,
     take_upload,
 )
-from courses.content import ContentError, import_content
+from courses.content import ContentError
 from courses.models import Course, Lesson
 from extensions import db
 from quizzes.models import Question

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from extensions import db
 from quizzes import service as attempts
-from quizzes.content import get_quiz_by_slug
 from quizzes.models import Question
+from quizzes.service import get_quiz_by_slug
 from tests.factories import single_choice
 
 NEW_CHOICE = {

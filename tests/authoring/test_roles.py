@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes.content import get_quiz_by_slug
+from quizzes.service import get_quiz_by_slug
 from tests.authoring.conftest import login_as
 from tests.factories import single_choice
 

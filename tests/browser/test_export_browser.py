@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from courses.content import import_content
+from authoring.content_import import import_content
 from demo.activity import seed_activity
 from demo.service import DEMO_PASSWORD, seed_demo
 from extensions import db

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from courses.content import import_content
+from authoring.content_import import import_content
 from demo.activity import seed_activity
 from demo.service import DEMO_PASSWORD, seed_demo
 from extensions import db

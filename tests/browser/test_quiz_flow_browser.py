@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from courses.content import CourseSource, ItemSource, LessonSource, apply_content
+from authoring.content_import import CourseSource, ItemSource, apply_content
+from courses.content import LessonSource
 from courses.service import utcnow
 from extensions import db
 from quizzes.models import Attempt

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from courses.content import import_content, load_content
+from authoring.content_import import import_content, load_content
 from courses.models import Assignment, Course, Lesson
 from demo.service import seed_demo
 from extensions import db

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from courses.content import ContentError, import_content
+from authoring.content_import import import_content
+from courses.content import ContentError
 from courses.models import Course, Lesson, LessonRevision
 from courses.rendering import render_markdown
 from extensions import db

@@ -10,7 +10,7 @@ from statistics import mean
 
 import pytest
 
-from courses.content import CourseSource, ItemSource, load_content
+from authoring.content_import import CourseSource, ItemSource, load_content
 from quizzes.content import QuestionSource, QuizSource
 from quizzes.types import REGISTRY
 from quizzes.types.cloze import grade_gap

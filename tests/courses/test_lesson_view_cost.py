@@ -17,7 +17,7 @@ from courses.assignment import assign_course
 from courses.models import Enrollment
 from extensions import db
 from quizzes import service as quizzes
-from quizzes.content import get_quiz_by_slug
+from quizzes.service import get_quiz_by_slug
 from tests.statements import statements_run
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE)", re.IGNORECASE)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from accounts.preferences import school_settings
 from accounts.service import get_user_by_email
 from accounts.tree import department_tree
-from courses.content import import_content
+from authoring.content_import import import_content
 from courses.models import Enrollment
 from demo.activity import TEAMS, seed_activity
 from demo.service import STAFF, seed_demo

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from courses.content import import_content
+from authoring.content_import import import_content
 from demo.activity import seed_activity
 from demo.rollouts import seed_rollouts
 from demo.service import seed_demo

@@ -9,8 +9,8 @@ import pytest
 from extensions import db
 from quizzes import flow, service
 from quizzes.attempts import option_tokens
-from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt
+from quizzes.service import get_quiz_by_slug
 from tests.factories import single_choice
 
 NUMBER = {"key": "n", "type": "numerical", "prompt": "How many days?", "points": 1,

@@ -10,9 +10,10 @@ from api.models import XapiStatement
 from courses.models import Enrollment
 from courses.service import utcnow
 from extensions import db
-from quizzes import service
-from quizzes.content import CaseSource, QuizSource, get_quiz_by_slug, question_from_dict
+from quizzes import attempt_views, service
+from quizzes.content import CaseSource, QuizSource, question_from_dict
 from quizzes.models import Attempt, QuizGrade, Response
+from quizzes.service import get_quiz_by_slug
 from quizzes.settings import validate_settings
 from tests.factories import single_choice
 
@@ -241,9 +242,9 @@ def test_a_case_carried_onto_the_next_page_is_shown_again(make, learner):
                         [plain, first, second])
     make.course("paged-course", lessons=0, quizzes=[source])
     attempt = service.start_attempt(learner, get_quiz_by_slug("paged"))
-    views = service.slot_views(attempt)
-    one, _ = service.page_of(views, 1, 2)
-    two, _ = service.page_of(views, 2, 2)
+    views = attempt_views.slot_views(attempt)
+    one, _ = attempt_views.page_of(views, 1, 2)
+    two, _ = attempt_views.page_of(views, 2, 2)
     assert [v.case_html for v in one][1] and "Monday" in one[1].case_html
     assert two[0].case_html and "Monday" in two[0].case_html  # not lost at the page break
     assert views[2].case_html is None  # the review page shows it once, above the first

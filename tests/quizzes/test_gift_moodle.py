@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from quizzes.content import get_quiz_by_slug
 from quizzes.gift import GiftError, parse_gift, read_gift
 from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.gift_export import export_gift
+from quizzes.service import get_quiz_by_slug
 from quizzes.types import QuestionDataError, get_type
 from tests.factories import PASSWORD, single_choice
 

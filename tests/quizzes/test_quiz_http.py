@@ -9,8 +9,8 @@ from sqlalchemy import select
 from audit.models import AuditEntry
 from extensions import db
 from quizzes import service
-from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, QuizGrade
+from quizzes.service import get_quiz_by_slug
 from tests.factories import single_choice
 from tests.statements import statements_run
 

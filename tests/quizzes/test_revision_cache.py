@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from extensions import db
 from quizzes import service
-from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Response
+from quizzes.service import get_quiz_by_slug
 from tests.factories import single_choice
 from tests.statements import statements_run
 

@@ -31,8 +31,8 @@ from courses.assignment import assign_course
 from courses.models import Course, Enrollment
 from extensions import db
 from quizzes import service as quizzes
-from quizzes.content import get_quiz_by_slug
 from quizzes.models import Quiz
+from quizzes.service import get_quiz_by_slug
 from tests.factories import PASSWORD
 
 
