@@ -8,6 +8,7 @@ into local time only when shown (the `localtime` template filter).
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -110,6 +111,12 @@ def time_zone_of(user: User | None) -> ZoneInfo:
             except (KeyError, ValueError):  # a zone the system no longer knows
                 continue
     return ZoneInfo("UTC")
+
+
+def local_day(moment: datetime, user: User | None = None) -> date:
+    """The calendar day a stored (naive UTC) moment falls on where this person is: in
+    their zone, else the school's (user None: the school's)."""
+    return moment.replace(tzinfo=UTC).astimezone(time_zone_of(user)).date()
 
 
 def set_preferences(user: User, locale: str, time_zone: str | None) -> None:

@@ -19,7 +19,7 @@ from api import xapi
 from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
 from courses.service import learner_items
-from courses.service import today as current_day
+from courses.service import local_today as current_day
 from extensions import db
 from reports.learners import status_on
 

@@ -31,7 +31,7 @@ from api.http import (
 from api.models import XapiStatement
 from api.openapi import openapi_document as build_openapi
 from courses.models import COURSE_STATUSES, Course
-from courses.service import today as current_day
+from courses.service import local_today as current_day
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)

@@ -24,8 +24,8 @@ from accounts.roster import RosterResult, RosterRow, apply_rows, check_row
 from accounts.signals import member_placed
 from api.queries import status_fields
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
+from courses.service import local_today as current_day
 from courses.service import published_step
-from courses.service import today as current_day
 from extensions import db
 from quizzes.models import Attempt, Quiz, QuizGrade
 

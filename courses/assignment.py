@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from accounts import service as accounts
 from accounts.models import Department, User
 from courses.models import Assignment, Course, Enrollment
-from courses.service import today as current_day
+from courses.service import local_today as current_day
 from extensions import db
 
 DUE_FROM = ("hire", "assignment")

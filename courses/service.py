@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from accounts.models import User
+from accounts.preferences import local_day
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.signals import course_completed, lesson_read, lesson_viewed
 from extensions import db, writing
@@ -21,9 +22,19 @@ def utcnow() -> datetime:
 
 
 def today() -> date:
-    """Relay's day is the UTC day, whatever the server's zone: due dates, overdue,
-    reports and reminders all agree on when a day ends."""
+    """The UTC day, whatever the server's zone (demo data and benchmarks); the day
+    people live in is local_today()."""
     return utcnow().date()
+
+
+def local_today(user: User | None = None) -> date:
+    """Today on the calendar of this person's zone, else the school's (user None).
+
+    A due date is a day in the school's zone: a course is overdue once the school's day
+    is past it, so due dates, overdue badges, reminders, survey cycles and the API ask
+    local_today(). A report is cut off at the end of its reader's day and counts overdue
+    against that day: local_today(reader). Times stay stored in UTC."""
+    return local_day(utcnow(), user)
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class CourseProgress:
 
     @property
     def overdue(self) -> bool:
-        return is_overdue(self.enrollment, today())
+        return is_overdue(self.enrollment, local_today())
 
     def resume_item(self) -> OutlineItem | None:
         """Where the learner left off, else the first step not done yet, else the first."""

@@ -21,7 +21,7 @@ from wtforms import SelectChoice
 from accounts.access import roles_required
 from accounts.models import User
 from courses.models import Enrollment
-from courses.service import today
+from courses.service import local_today
 from extensions import db, limiter, page_arg, read_only
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
@@ -85,7 +85,7 @@ def _filters(form_class: type[FilterForm], scope: Scope, tree: Tree
         # Never answer a narrower question with a wider one: the page shows the
         # form's errors with a 400, and an export is refused.
         raise InvalidFilters(form)
-    filters = Filters(form.as_of.data or today(), form.course.data,
+    filters = Filters(form.as_of.data or local_today(current_user), form.course.data,
                       form.department.data, form.hired_from.data, form.hired_to.data)
     return form, filters
 
@@ -168,7 +168,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
         learners.visible_learner(scope, person)
     except ReportAccessError:
         abort(403)
-    day = today()
+    day = local_today(current_user)
     return render_template("reports/learner.html", learner=person, scope=scope, day=day,
                            department=tree.nodes.get(person.department_id),
                            lines=learners.transcript(person, tree, day))
