@@ -132,3 +132,26 @@ def remember_locale(user: User, locale: str) -> None:
     if user.locale is None and locale in languages():
         user.locale = locale
         db.session.commit()
+
+
+def remember_time_zone(user: User, browser_zone: str | None) -> bool:
+    """At sign-in, keep the zone the browser reports for someone without one, so their
+    times and report days are theirs from the first page on (as many LMSs do at first
+    sign-in; without JavaScript nothing is reported and the school's zone applies).
+
+    A zone the person chose is never overwritten. The school's own zone is not stored:
+    they keep following the school's, should it move. Anything that is not an IANA name
+    is ignored (the value comes from the client). One edge: someone who picks "the
+    school's time zone" while their browser is elsewhere gets the browser's back at the
+    next sign-in; picking the school's zone by name keeps it. True when saved."""
+    if user.time_zone or not browser_zone:
+        return False
+    try:
+        name = check_time_zone(browser_zone)
+    except PreferenceError:
+        return False
+    if name == school_defaults().time_zone:
+        return False
+    user.time_zone = name
+    db.session.commit()
+    return True
