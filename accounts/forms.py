@@ -4,7 +4,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from accounts.passwords import MIN_PASSWORD_LENGTH
@@ -14,6 +22,9 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in on this device"))
+    # Filled by static/js/browser-zone.js; never validated here (a bad value must not
+    # block a sign-in): preferences.remember_time_zone keeps only a known zone.
+    browser_time_zone = HiddenField()
     submit = SubmitField(_l("Sign in"))
 
 
@@ -25,6 +36,7 @@ class SetPasswordForm(FlaskForm):
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
     )
+    browser_time_zone = HiddenField()  # as on LoginForm: an invitation is the first sign-in
     submit = SubmitField(_l("Set password and sign in"))
 
 

@@ -8,12 +8,14 @@ into local time only when shown (the `localtime` template filter).
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
+import clock
 from accounts.models import SchoolSettings, User
 from extensions import db
 
@@ -112,6 +114,22 @@ def time_zone_of(user: User | None) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+def local_day(moment: datetime, user: User | None = None) -> date:
+    """The calendar day a stored (naive UTC) moment falls on where this person is: in
+    their zone, else the school's (user None: the school's)."""
+    return moment.replace(tzinfo=UTC).astimezone(time_zone_of(user)).date()
+
+
+def local_today(user: User | None = None) -> date:
+    """Today on the calendar of this person's zone, else the school's (user None).
+
+    A due date is a day in the school's zone: a course is overdue once the school's day
+    is past it, so due dates, overdue badges, reminders, survey cycles and the API ask
+    local_today(). A report is cut off at the end of its reader's day and counts overdue
+    against that day: local_today(reader). Times stay stored in UTC."""
+    return local_day(clock.utcnow(), user)
+
+
 def set_preferences(user: User, locale: str, time_zone: str | None) -> None:
     """A person's own language, and their zone (None or "": the school's)."""
     user.locale = check_locale(locale)
@@ -125,3 +143,26 @@ def remember_locale(user: User, locale: str) -> None:
     if user.locale is None and locale in languages():
         user.locale = locale
         db.session.commit()
+
+
+def remember_time_zone(user: User, browser_zone: str | None) -> bool:
+    """At sign-in, keep the zone the browser reports for someone without one, so their
+    times and report days are theirs from the first page on (as many LMSs do at first
+    sign-in; without JavaScript nothing is reported and the school's zone applies).
+
+    A zone the person chose is never overwritten. The school's own zone is not stored:
+    they keep following the school's, should it move. Anything that is not an IANA name
+    is ignored (the value comes from the client). One edge: someone who picks "the
+    school's time zone" while their browser is elsewhere gets the browser's back at the
+    next sign-in; picking the school's zone by name keeps it. True when saved."""
+    if user.time_zone or not browser_zone:
+        return False
+    try:
+        name = check_time_zone(browser_zone)
+    except PreferenceError:
+        return False
+    if name == school_defaults().time_zone:
+        return False
+    user.time_zone = name
+    db.session.commit()
+    return True

@@ -46,6 +46,7 @@ def login():  # type: ignore[no-untyped-def]
             session.clear()  # a fresh session at login: nothing carries over
             login_user(user, remember=form.remember.data)
             preferences.remember_locale(user, _reading_locale())
+            preferences.remember_time_zone(user, form.browser_time_zone.data)
             return redirect(safe_next(request.args.get("next"), url_for("courses.home")))
     return render_template("accounts/login.html", form=form)
 
@@ -89,6 +90,7 @@ def set_password(token: str):  # type: ignore[no-untyped-def]
         session.clear()
         login_user(user)
         preferences.remember_locale(user, _reading_locale())
+        preferences.remember_time_zone(user, form.browser_time_zone.data)
         flash(_("Password set. Welcome to Relay."), "success")
         return redirect(url_for("courses.home"))
     return render_template("accounts/set_password.html", form=form, user=user)

@@ -15,12 +15,12 @@ from sqlalchemy.orm import selectinload
 
 from accounts import service as accounts
 from accounts.models import Department, User
+from accounts.preferences import local_today as current_day
 from accounts.tree import department_tree
 from api import xapi
 from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
 from courses.progress import learner_items
-from courses.service import today as current_day
 from extensions import db
 from reports.learners import status_on
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from accounts import service as accounts
 from accounts.models import ROLES, User
+from accounts.preferences import local_today as current_day
 from api import assignments, http, queries, service, xapi
 from api.http import (
     ApiError,
@@ -31,7 +32,6 @@ from api.http import (
 from api.models import XapiStatement
 from api.openapi import openapi_document as build_openapi
 from courses.models import COURSE_STATUSES, Course
-from courses.service import today as current_day
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)

@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import service as accounts
 from accounts.models import Department, User
+from accounts.preferences import local_today as current_day
 from accounts.roster import RosterResult, RosterRow, apply_rows, check_row
 from accounts.signals import member_placed
 from api.queries import status_fields
 from courses.progress import CourseProgress, learner_progress
-from courses.service import today as current_day
 from extensions import db
 from quizzes.models import Attempt, QuizGrade
 

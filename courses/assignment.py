@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 
 from accounts.models import Department, User
+from accounts.preferences import local_today as current_day
 from accounts.tree import department_tree
 from courses.models import Assignment, Course, Enrollment
-from courses.service import today as current_day
 from extensions import db
 
 DUE_FROM = ("hire", "assignment")

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from clock import today
+from accounts.preferences import local_today
 from courses.models import Course, Enrollment, Lesson, OutlineItem
 from extensions import db
 
@@ -78,7 +78,7 @@ class CourseProgress:
 
     @property
     def overdue(self) -> bool:
-        return is_overdue(self.enrollment, today())
+        return is_overdue(self.enrollment, local_today())
 
     def resume_item(self) -> OutlineItem | None:
         """Where the learner left off, else the first step not done yet, else the first."""

@@ -14,8 +14,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from accounts.preferences import local_today
 from accounts.tree import department_tree
-from courses.service import today
 from extensions import reading_only
 from reports import exports, jobs, maintenance, reminders, service
 from settings import scratch_dir
@@ -67,7 +67,7 @@ def export_command(output: str, fmt: str | None, as_of: datetime | None) -> None
     with reading_only(), force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         tree = department_tree()
         scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
-        filters = service.Filters(_day(as_of) or today())
+        filters = service.Filters(_day(as_of) or local_today())
         count = export_enrollments(output, fmt, exports.enrollment_rows(scope, tree, filters))
     click.echo(f"{count} enrollment(s) written to {output}")
 

@@ -42,7 +42,7 @@ class FilterForm(FlaskForm):
                              validators=[Optional()])
     hired_from = DateField(_l("Hired from"), validators=[Optional(), in_range])
     hired_to = DateField(_l("Hired until"), validators=[Optional(), in_range])
-    as_of = DateField(_l("As of (end of day, UTC)"), validators=[Optional(), in_range])
+    as_of = DateField(_l("As of (end of day)"), validators=[Optional(), in_range])
     submit = SubmitField(_l("Apply"))
 
     def validate_hired_to(self, field: DateField) -> None:

@@ -33,6 +33,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from accounts.models import User
+from accounts.preferences import local_day, local_today
 from accounts.tree import department_tree
 from audit.service import record
 from courses.service import utcnow
@@ -73,7 +74,7 @@ def filters_from_json(data: dict[str, Any]) -> Filters:
     def day(key: str) -> date | None:
         return date.fromisoformat(data[key]) if data.get(key) else None
 
-    return Filters(day("as_of") or utcnow().date(), data.get("course_id"),
+    return Filters(day("as_of") or local_today(), data.get("course_id"),
                    data.get("department_id"), day("hired_from"), day("hired_to"))
 
 
@@ -100,7 +101,7 @@ def request_export(user: User, fmt: str, filters: Filters, rows_expected: int,
     job = ExportJob(requester_id=user.id, kind="enrollments", fmt=fmt,
                     filters=filters_json(filters), locale=locale, state="queued",
                     rows_expected=rows_expected, rows_written=0, created_at=now,
-                    download_name=f"relay-enrollments-{now.date().isoformat()}.{fmt}")
+                    download_name=f"relay-enrollments-{local_day(now, user).isoformat()}.{fmt}")
     db.session.add(job)
     db.session.flush()
     record_export(user, "enrollments", fmt, filters, rows_expected, job.id)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.mail import Mailer, locale_of
 from accounts.models import User
+from accounts.preferences import local_today
 from accounts.tree import department_tree
 from courses.models import Course, Enrollment
 from courses.service import utcnow
@@ -141,7 +142,7 @@ def preview(day: date, within_days: int) -> list[tuple[Message, bool]]:
 
 
 def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderReport:
-    day = day or utcnow().date()
+    day = day or local_today()
     report = ReminderReport()
     done = _done(day)
     mailer = Mailer(current_app.config) if current_app.config.get("MAIL_SERVER") else None

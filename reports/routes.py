@@ -20,9 +20,9 @@ from wtforms import SelectChoice
 
 from accounts.access import roles_required
 from accounts.models import User
+from accounts.preferences import local_today
 from accounts.tree import Tree, department_tree
 from courses.models import Enrollment
-from courses.service import today
 from extensions import db, limiter, page_arg, read_only
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.service import get_quiz_by_slug
@@ -86,7 +86,7 @@ def _filters(form_class: type[FilterForm], scope: Scope, tree: Tree
         # Never answer a narrower question with a wider one: the page shows the
         # form's errors with a 400, and an export is refused.
         raise InvalidFilters(form)
-    filters = Filters(form.as_of.data or today(), form.course.data,
+    filters = Filters(form.as_of.data or local_today(current_user), form.course.data,
                       form.department.data, form.hired_from.data, form.hired_to.data)
     return form, filters
 
@@ -169,7 +169,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
         learners.visible_learner(scope, person)
     except ReportAccessError:
         abort(403)
-    day = today()
+    day = local_today(current_user)
     return render_template("reports/learner.html", learner=person, scope=scope, day=day,
                            department=tree.nodes.get(person.department_id),
                            lines=learners.transcript(person, tree, day))

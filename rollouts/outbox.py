@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.mail import Mailer
 from accounts.models import User
+from accounts.preferences import local_today
 from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
@@ -23,7 +24,7 @@ from reports.models import OutboxMessage
 
 def record(subject: str, body: str, *, kind: str, recipient: User) -> OutboxMessage | None:
     """Add the message to the session unless this kind already went to them today."""
-    row = OutboxMessage(kind=kind, recipient_id=recipient.id, day=utcnow().date(),
+    row = OutboxMessage(kind=kind, recipient_id=recipient.id, day=local_today(),
                         to_email=recipient.email, subject=subject[:300], body=body)
     try:
         with db.session.begin_nested():

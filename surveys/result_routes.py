@@ -14,8 +14,8 @@ from flask import Response, abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts.preferences import local_today
 from accounts.tree import department_tree
-from courses.service import today
 from extensions import read_only
 from reports.exports import csv_chunks, write_xlsx
 from reports.service import Scope, scope_for
@@ -36,7 +36,7 @@ def _results_scope(cycle: Any) -> Scope:
     scope = _scope()
     if scope is None:
         abort(403)
-    if service.status(cycle, today()) != "closed":
+    if service.status(cycle, local_today()) != "closed":
         abort(404)
     return scope
 
@@ -46,7 +46,7 @@ def _results_scope(cycle: Any) -> Scope:
 @login_required
 def index():  # type: ignore[no-untyped-def]
     scope = _scope()
-    day = today()
+    day = local_today()
     visible = ([c for c in service.cycles() if service.status(c, day) == "closed"]
                if scope else [])
     return render_template("surveys/index.html", tasks=answers.open_tasks(current_user, day),

@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.preferences import (
     PreferenceError,
     locale_of,
+    remember_time_zone,
     school_settings,
     update_school_settings,
 )
@@ -77,3 +78,38 @@ def test_only_admins_change_the_school_settings(app, make):
     assert saved.status_code == 302
     assert (school_settings().default_locale, school_settings().time_zone) == (
         "zh_CN", "Asia/Shanghai")
+
+
+def test_a_reported_zone_is_kept_only_when_known_and_nothing_was_chosen(app, make):
+    update_school_settings("en", "Asia/Shanghai")
+    person = make.user("p@example.com")
+    for bad in ("", None, "Mars/Olympus", "localtime", "../etc/passwd", "x" * 500):
+        assert remember_time_zone(person, bad) is False
+    assert person.time_zone is None
+    assert remember_time_zone(person, "Asia/Shanghai") is False  # the school's: follow it
+    assert person.time_zone is None
+    assert remember_time_zone(person, " Europe/Berlin ") is True
+    assert person.time_zone == "Europe/Berlin"
+    assert remember_time_zone(person, "America/New_York") is False  # a zone kept is kept
+    db.session.expire_all()
+    assert db.session.get(User, person.id).time_zone == "Europe/Berlin"
+
+
+def test_signing_in_saves_the_reported_zone_for_someone_without_one(app, make):
+    update_school_settings("en", "Asia/Shanghai")
+    person, chose = make.user("p@example.com"), make.user("c@example.com")
+    chose.time_zone = "UTC"
+    db.session.commit()
+    login_page = app.test_client().get("/login").get_data(as_text=True)
+    assert 'name="browser_time_zone"' in login_page and "js/browser-zone.js" in login_page
+    for user, sent in ((person, "Not/AZone"), (person, "America/New_York"),
+                       (chose, "America/New_York")):
+        client = app.test_client()
+        answer = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                              "browser_time_zone": sent})
+        assert answer.status_code == 302  # a bad zone never blocks a sign-in
+    db.session.expire_all()
+    assert db.session.get(User, person.id).time_zone == "America/New_York"
+    assert db.session.get(User, chose.id).time_zone == "UTC"
+    page = signed_in(app, person).get("/home").get_data(as_text=True)
+    assert "America/New_York (GMT-0" in page

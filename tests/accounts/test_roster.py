@@ -100,11 +100,13 @@ def row_writes(statements: list[str]) -> tuple[int, int]:
 def test_a_roster_is_applied_in_bulk_not_row_by_row(make):
     """Lookups, enrollment checks and rollups run once per roster, not once per row (a
     1,000-row sync is allowed). bench/roster.py prints the time."""
+    from accounts.preferences import school_defaults
     from tests.statements import statements_run
 
     company = make.department("co")
     sales = make.department("sales", parent=company)
     finance = make.department("finance", parent=company)
+    school_defaults()  # the school's zone (for due dates) is read once per process, not per roster
     assign_course(make.course("everyone"), company, due_days=30)
     assign_course(make.course("numbers"), finance, due_days=10)
     runs = {}
