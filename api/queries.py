@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from accounts import service as accounts
 from accounts.models import Department, User
 from api import xapi
-from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
 from courses.service import learner_items
 from courses.service import today as current_day
@@ -68,6 +67,15 @@ def users_query(*, dept_ids: set[int] | None = None, active: bool | None = None,
     if email is not None:
         query = query.where(User.email == accounts.normalise_email(email))
     return query
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """A date or a naive-UTC date-time as the API writes it (RFC 3339, `Z` for UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return value.isoformat()
 
 
 def user_json(user: User) -> dict[str, Any]:
