@@ -21,8 +21,7 @@ from datetime import date
 
 from accounts.models import ROLES, Department, User
 from accounts.service import get_department_by_code, users_by_email
-from accounts.signals import members_placed
-from audit import service as audit
+from accounts.signals import members_placed, roles_changed
 from extensions import db
 
 COLUMNS = ("email", "name", "department", "hire_date", "roles")
@@ -155,8 +154,7 @@ def apply_rows(rows: Sequence[RosterRow], existing: Mapping[str, User],
     for email in result.created:
         user = users.get(email)
         if user is not None and user.roles != "learner":
-            audit.record(None, "roles", "user", user.id, f"{user.email}: created as {user.roles}",
-                         name=user.email, old=None, new=user.roles)
+            roles_changed.send(None, user=user, old=None, new=user.roles, actor_id=None)
     if placed:
         members_placed.send(None, placements=placed)
     return users
@@ -166,8 +164,7 @@ def _update(user: User, row: RosterRow) -> bool:
     """Apply the row to an existing user; True if anything changed."""
     new_roles = " ".join(sorted(set(row.roles)))
     if new_roles != " ".join(sorted(user.role_set)):
-        audit.record(None, "roles", "user", user.id, f"{user.email}: {user.roles} -> {new_roles}",
-                     name=user.email, old=user.roles, new=new_roles)
+        roles_changed.send(None, user=user, old=user.roles, new=new_roles, actor_id=None)
     changed = (user.name, user.hire_date, user.roles, user.department_id) != (
         row.name, row.hire_date, new_roles, row.department.id)
     user.name, user.hire_date, user.roles = row.name, row.hire_date, new_roles

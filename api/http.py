@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import wraps
+from datetime import UTC, datetime
+from functools import partial, wraps
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, url_for
@@ -66,9 +66,14 @@ def invalid(field: str, message: str) -> ApiError:
 
 # --- errors -------------------------------------------------------------------------------
 
-def setup_blueprint(bp: Blueprint) -> None:
-    """Once, at import: auth first, JSON errors, and the per-token rate limit."""
-    bp.before_request(before_api_request)
+def setup_blueprint(bp: Blueprint,
+                    known_parameters: Callable[[], Mapping[str, frozenset[str]]]) -> None:
+    """Once, at import: auth first, JSON errors, and the per-token rate limit.
+
+    `known_parameters()` maps each endpoint name to the query parameters it accepts (the
+    OpenAPI document is that list; it is built on this module, so it is passed in).
+    """
+    bp.before_request(partial(before_api_request, known_parameters))
     bp.register_error_handler(ApiError, _api_error)
     # Flask prefers the app's handler for a status code over a blueprint's handler for
     # a class, so each code the app renders as HTML is claimed here by code too.
@@ -144,8 +149,9 @@ def rate_limit_key() -> str:
     return f"api-token:{token.id}" if token is not None else f"api-ip:{get_remote_address()}"
 
 
-def before_api_request() -> None:
-    """Before every API view: no NUL characters anywhere, then a usable bearer token, or 401."""
+def before_api_request(known_parameters: Callable[[], Mapping[str, frozenset[str]]]) -> None:
+    """Before every API view: no NUL characters anywhere, only the query parameters the
+    endpoint knows, then a usable bearer token, or 401."""
     if "\x00" in request.path:
         raise ApiError(400, "invalid_parameter", "the path contains a NUL character")
     for name, value in request.args.items(multi=True):
@@ -153,9 +159,7 @@ def before_api_request() -> None:
             raise invalid(name.replace("\x00", ""), "contains a NUL character")
     if request.endpoint is None:
         return
-    from api.openapi import query_parameters  # the document is the list of what is known
-
-    known = query_parameters().get(request.endpoint.split(".", 1)[1], frozenset())
+    known = known_parameters().get(request.endpoint.split(".", 1)[1], frozenset())
     unknown = sorted(set(request.args) - known)
     if unknown:
         raise invalid(unknown[0], "unknown query parameter"
@@ -249,15 +253,7 @@ def json_body() -> Any:
     return data
 
 
-# --- serialising and pages ----------------------------------------------------------------
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-    return value.isoformat()
-
+# --- pages ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Page:

@@ -18,7 +18,6 @@ from accounts.models import Department, User
 from accounts.preferences import local_today as current_day
 from accounts.tree import department_tree
 from api import xapi
-from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
 from courses.progress import learner_items
 from extensions import db
@@ -69,6 +68,15 @@ def users_query(*, dept_ids: set[int] | None = None, active: bool | None = None,
     if email is not None:
         query = query.where(User.email == accounts.normalise_email(email))
     return query
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """A date or a naive-UTC date-time as the API writes it (RFC 3339, `Z` for UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return value.isoformat()
 
 
 def user_json(user: User) -> dict[str, Any]:

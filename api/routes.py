@@ -22,7 +22,6 @@ from api.http import (
     choice_param,
     datetime_param,
     int_param,
-    iso,
     json_body,
     page_response,
     paginate,
@@ -31,11 +30,13 @@ from api.http import (
 )
 from api.models import XapiStatement
 from api.openapi import openapi_document as build_openapi
+from api.openapi import query_parameters
+from api.queries import iso
 from courses.models import COURSE_STATUSES, Course
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)
-http.setup_blueprint(bp)
+http.setup_blueprint(bp, query_parameters)
 
 
 @bp.get("/openapi.json")

@@ -24,6 +24,13 @@ def record(actor_id: int | None, action: str, target_type: str, target_id: int |
     return entry
 
 
+def on_roles_changed(_sender: Any, user: User, old: str | None, new: str,
+                     actor_id: int | None) -> None:
+    """accounts' `roles_changed`: the change goes into the log in the same transaction."""
+    summary = f"{user.email}: created as {new}" if old is None else f"{user.email}: {old} -> {new}"
+    record(actor_id, "roles", "user", user.id, summary, name=user.email, old=old, new=new)
+
+
 @dataclass(frozen=True)
 class LogFilter:
     """Who (a user id, or 0 for the system), what (an action group), when (UTC bounds)."""

@@ -15,15 +15,14 @@ rollups are rebuilt once. Nothing here sends the ORM's per-row events.
 
 from __future__ import annotations
 
-import json
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 
 from accounts.models import Department, User
 from authoring.content_import import CourseSource, ItemSource, apply_content
@@ -37,6 +36,7 @@ from quizzes.models import Attempt, QuizGrade, Response
 from quizzes.service import get_quiz_by_slug
 from quizzes.settings import validate_settings
 from reports import maintenance
+from reports.sql import bulk_writer
 
 BATCH_USERS = 2000
 ROLLOUT_DAYS = 3 * 365
@@ -88,34 +88,6 @@ def _next_id(model: Any) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _writer() -> Callable[[Table, Sequence[str], list[tuple]], int]:
-    """Bulk insert into a table on the session's current connection (its transaction)."""
-    if db.session.connection().dialect.name == "postgresql":
-
-        def copy(table: Table, columns: Sequence[str], rows: list[tuple]) -> int:
-            raw = db.session.connection().connection.driver_connection
-            json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-            with raw.cursor() as cursor, cursor.copy(
-                    f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as target:
-                for row in rows:
-                    if json_at:
-                        row = list(row)
-                        for i in json_at:
-                            row[i] = json.dumps(row[i], ensure_ascii=False)
-                    target.write_row(row)
-            return len(rows)
-
-        return copy
-
-    def many(table: Table, columns: Sequence[str], rows: list[tuple]) -> int:
-        if rows:
-            db.session.connection().execute(
-                insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
-        return len(rows)
-
-    return many
-
-
 def _departments(learners: int) -> tuple[Department, list[tuple[int, int]]]:
     """The company root, divisions and teams; returns (root, [(team id, division index)])."""
     root = db.session.scalar(select(Department).where(Department.code == "gen"))
@@ -138,7 +110,7 @@ def _departments(learners: int) -> tuple[Department, list[tuple[int, int]]]:
                      division_ids[division], None))
         teams.append((next_id, division))
         next_id += 1
-    _writer()(Department.__table__, ("id", "code", "name", "parent_id", "head_id"), rows)
+    bulk_writer()(Department.__table__, ("id", "code", "name", "parent_id", "head_id"), rows)
     return root, teams
 
 
@@ -170,7 +142,7 @@ def generate_company(learners: int, courses: int = 20, seed: int = 2026,
     weak = {d: {rng.choice(CONCEPTS): rng.uniform(.2, .4) for _ in range(2)}
             for d in range(len(DIVISIONS))}
     state = _State(rng, today, teams, due_days, lessons, quizzes, weak, course_rows, assignments)
-    write = _writer()
+    write = bulk_writer()
     counts: dict[str, int] = {}
     for start in range(0, learners, BATCH_USERS):
         batch = state.batch(min(BATCH_USERS, learners - start))

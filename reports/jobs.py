@@ -53,6 +53,9 @@ STALE_AFTER = timedelta(minutes=15)  # no heartbeat this long: the worker died (
 ORPHAN_AFTER = timedelta(hours=1)  # a file in exports/ that no job names, this old
 QUEUE = "relay-exports"
 ROOT = Path(__file__).resolve().parent.parent
+# A worker process has no app until it makes one. It loads the app the way `flask --app`
+# does, by this name from ROOT: no package imports the factory (app.py sits above them).
+APP_IMPORT_PATH = "app"
 _children: list[subprocess.Popen] = []  # reaped at the next launch
 
 
@@ -128,7 +131,7 @@ def _launch_process(job_id: int) -> None:
            "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
            "RELAY_INSTANCE_PATH": current_app.instance_path}
     _children.append(subprocess.Popen(  # noqa: S603 (our own command, no shell)
-        [sys.executable, "-m", "flask", "--app", "app", "reports", "work", "--job",
+        [sys.executable, "-m", "flask", "--app", APP_IMPORT_PATH, "reports", "work", "--job",
          str(job_id)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, start_new_session=True))
 
@@ -143,10 +146,13 @@ def _enqueue_rq(job_id: int) -> None:
 
 
 def run_in_new_app(job_id: int) -> None:
-    """RQ's entry point: a worker process has no app until it makes one."""
-    from app import create_app
+    """RQ's entry point: makes the app as `flask --app APP_IMPORT_PATH` would (the factory,
+    called with no arguments), then writes the job in its context."""
+    from flask.cli import ScriptInfo
 
-    with create_app().app_context():
+    app = ScriptInfo(app_import_path=str(ROOT / APP_IMPORT_PATH),
+                     set_debug_flag=False).load_app()
+    with app.app_context():
         run_job(job_id)
 
 

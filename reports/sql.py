@@ -5,10 +5,22 @@ Days are UTC calendar days: every DateTime column holds naive UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Integer, Table, case, cast, func, literal, type_coerce
+from sqlalchemy import (
+    JSON,
+    Date,
+    Integer,
+    Table,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    type_coerce,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
@@ -74,3 +86,33 @@ def add_to(connection: Connection, table: Table, keys: Sequence[str],
     )
     connection.execute(statement, rows)
     return len(rows)
+
+
+def bulk_writer() -> Callable[[Table, Sequence[str], list[tuple]], int]:
+    """Bulk insert into a table on the session's current connection (its transaction):
+    COPY on PostgreSQL, executemany on SQLite. For generated data sets (demo, benchmarks);
+    nothing here sends the ORM's per-row events."""
+    if db.session.connection().dialect.name == "postgresql":
+
+        def copy(table: Table, columns: Sequence[str], rows: list[tuple]) -> int:
+            raw = db.session.connection().connection.driver_connection
+            json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+            with raw.cursor() as cursor, cursor.copy(
+                    f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as target:
+                for row in rows:
+                    if json_at:
+                        row = list(row)
+                        for i in json_at:
+                            row[i] = json.dumps(row[i], ensure_ascii=False)
+                    target.write_row(row)
+            return len(rows)
+
+        return copy
+
+    def many(table: Table, columns: Sequence[str], rows: list[tuple]) -> int:
+        if rows:
+            db.session.connection().execute(
+                insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return len(rows)
+
+    return many

@@ -1,7 +1,7 @@
 """A big survey cycle for benchmarks: N respondents across the first D departments of a
 generated company (`flask demo generate`), each rating two or three suppliers.
 
-Rows are bulk-inserted (COPY on PostgreSQL) the way demo.generate writes its company;
+Rows are bulk-inserted (COPY on PostgreSQL) by the writer demo.generate uses for its company;
 participation rows are written only for respondents who exist as users.
 """
 
@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from accounts.models import Department
-from demo.generate import _writer
 from extensions import db
+from reports.sql import bulk_writer
 from surveys import service
 from surveys.answers import hash_key
 from surveys.models import AnswerSet, Cycle, Rating, Score
@@ -48,7 +48,7 @@ def generate_cycle(respondents: int, departments: int, today: date,
                                         for i in ids}
     rng = random.Random(seed)
     quality = {i: rng.uniform(2.6, 4.4) for i in ids}
-    write = _writer()
+    write = bulk_writer()
     sets, ratings, scores = [], [], []
     counts = [0, 0]
 

@@ -51,13 +51,20 @@ class UnknownQuestionType(LookupError):
 
 
 def register(cls: type[QuestionType]) -> type[QuestionType]:
-    """Register a QuestionType subclass under its ``type_id``; usable as a decorator."""
+    """Register a QuestionType subclass under its ``type_id``; usable as a decorator.
+
+    The type's editor form (its ``form_class``, when it has its own) is bound to it here:
+    the form's validate() runs the registered type's validate().
+    """
     type_id = getattr(cls, "type_id", None)
     if not isinstance(type_id, str) or not type_id:
         raise TypeError(f"{cls.__name__} has no type_id")
     if type_id in REGISTRY:
         raise DuplicateQuestionType(type_id)
     REGISTRY[type_id] = cls()
+    form_class = getattr(cls, "form_class", None)
+    if form_class is not None and form_class.type_id == type_id:
+        form_class.question_type = REGISTRY[type_id]
     return cls
 
 

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-if TYPE_CHECKING:  # forms.py imports this module; the editor forms need wtforms
+from quizzes.types.errors import AnswerError, QuestionDataError  # part of the contract
+
+if TYPE_CHECKING:  # the editor forms need wtforms; a type's rules do not
     from quizzes.types.forms import QuestionDataForm
 
 # Concept and misconception tags are kebab-case English, so reports can group
@@ -42,19 +44,6 @@ class Grade:
     feedback: str = ""
     misconceptions: tuple[str, ...] = ()
     pending: bool = False
-
-
-class QuestionDataError(ValueError):
-    """Question ``data`` breaks its type's rules; ``field`` is a dotted path."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
-        self.field = field
-        self.message = message
-
-
-class AnswerError(ValueError):
-    """A submitted answer that the question's own form could not have produced."""
 
 
 class OptionTokens:

@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import wtforms
 from flask_babel import lazy_gettext as _l
@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, FormField, StringField, TextAreaField
 from wtforms.fields.core import Field
 
-from quizzes.types.base import QuestionDataError
+from quizzes.types.errors import QuestionDataError
 
 # Every row list renders this many empty rows after the filled ones, so a
 # trainer can add options without JavaScript; to_data drops them again.
@@ -213,10 +213,19 @@ def option_rows(row: type[RowForm], label: Any, description: Any = "") -> FieldL
 # --- the base form ---------------------------------------------------------
 
 
+class DataRules(Protocol):
+    """What a form asks of its question type: the rules its ``data`` must meet."""
+
+    def validate(self, data: Any) -> dict[str, Any]: ...
+
+
 class QuestionDataForm(wtforms.Form):
     """The editor form for one question type's ``data``; see the module docstring."""
 
     type_id: ClassVar[str] = ""
+    # The type registered under type_id; register() (quizzes.types) binds it, so this
+    # module, which the types build on, never looks the registry up.
+    question_type: ClassVar[DataRules | None] = None
     # After validate(): the type's cleaned data, or None when it was rejected.
     cleaned: dict[str, Any] | None = None
     # Filled by to_data(): dotted data path -> (field, label) for attach_error().
@@ -345,12 +354,12 @@ class QuestionDataForm(wtforms.Form):
         wtforms' own validation is not run: the fields carry no validators, and
         what a value must be is the type's rule alone.
         """
-        from quizzes.types import get_type
-
+        if self.question_type is None:
+            raise LookupError(f"no question type is registered for {type(self).__name__}")
         clear_errors(self)
         self.form_errors = []
         try:
-            self.cleaned = get_type(self.type_id).validate(self.to_data())
+            self.cleaned = self.question_type.validate(self.to_data())
         except QuestionDataError as error:
             self.cleaned = None
             self.attach_error(error)
