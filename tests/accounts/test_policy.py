@@ -1,4 +1,5 @@
-"""The access policy as a table: each kind of viewer against each question it answers."""
+"""The access policy as a table: each kind of viewer against each question it answers,
+and the pages that ask it (a department head opens their learner's course page)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,13 @@ def test_trainers_see_every_department_only_where_the_page_says_so(people):
     assert policy.scope_for(people["trainer"], department_tree()) is None
     scope = policy.scope_for(people["trainer"], department_tree(), trainers=True)
     assert scope is not None and scope.everything and not scope.unmasked
+
+
+def test_a_head_opens_their_learners_course_page_as_well_as_their_report(client, auth, people):
+    """The bug: heads got 200 on a learner's report but 403 on the same learner's courses."""
+    auth.login("head@example.com")
+    ann, cat = people["ann"], people["cat"]
+    assert client.get(f"/reports/learners/{ann.id}").status_code == 200
+    assert client.get(f"/learners/{ann.id}/courses").status_code == 200
+    assert client.get(f"/reports/learners/{cat.id}").status_code == 403
+    assert client.get(f"/learners/{cat.id}/courses").status_code == 403
