@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts import policy
+from accounts.navigation import register_nav_link, registered_links
 from extensions import db
 from reports.service import department_tree
 
@@ -112,3 +113,24 @@ def test_a_head_opens_their_learners_course_page_as_well_as_their_report(client,
     assert client.get(f"/learners/{ann.id}/courses").status_code == 200
     assert client.get(f"/reports/learners/{cat.id}").status_code == 403
     assert client.get(f"/learners/{cat.id}/courses").status_code == 403
+
+
+def test_header_links_come_from_each_packages_init_app(app):
+    links = registered_links(app)
+    assert [link.endpoint for link in links] == [
+        "authoring.index", "quizzes.grading_queue", "reports.dashboard", "reports.quizzes",
+        "rollouts.briefing_list", "audit.log", "surveys.index"]
+    reports_link = next(link for link in links if link.endpoint == "reports.dashboard")
+    assert reports_link.visible is policy.may_read_reports  # reports/__init__.py put it there
+
+
+def test_a_registered_link_shows_for_whom_it_says_in_its_order(app, client, auth, people):
+    register_nav_link(app, endpoint="reports.my_certificates", label="Certificates here",
+                      visible=policy.is_hr_staff, order=15)
+    auth.login("hr@example.com")
+    page = client.get("/home").get_data(as_text=True)
+    header = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert header.index("Certificates here") < header.index('href="/reports"')
+    auth.logout()
+    auth.login("ann@example.com")
+    assert "Certificates here" not in client.get("/home").get_data(as_text=True)
