@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -46,6 +45,7 @@ import quizzes
 import reports
 import rollouts
 import surveys
+from accounts.navigation import header_links
 from accounts.preferences import school_defaults, time_zone_of
 from api.http import PREFIX as API_PREFIX
 from api.http import error_response as api_error_response
@@ -358,32 +358,6 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _roles(*roles: str) -> Callable[[Any], bool]:
-    return lambda user: user.has_role(*roles)
-
-
-def _reads_reports(user: Any) -> bool:
-    # Department heads read their own subtree's reports without the hr role.
-    return user.has_role("hr", "admin") or user.heads_a_department
-
-
-# (endpoint, who sees it, label): shown in the header when the endpoint exists.
-STAFF_LINKS = (
-    ("authoring.index", _roles("trainer", "admin"), _l("Authoring")),
-    ("quizzes.grading_queue", _roles("trainer", "admin"), _l("Grading")),
-    ("reports.dashboard", _reads_reports, _l("Reports")),
-    # whoever reads reports finds item analysis in the reports' own row
-    ("reports.quizzes", lambda user: user.has_role("trainer", "admin")
-     and not _reads_reports(user), _l("Item analysis")),
-    # one link for the rollout pages (questions, briefings, contests): they lead between
-    # themselves, so the header keeps to one line at 1280 px
-    ("rollouts.briefing_list", _roles("trainer", "hr", "admin"), _l("Policy rollout")),
-    # the outbox, API tokens and school settings are a row on the audit log's page
-    ("audit.log", _roles("admin"), _l("Audit log")),
-    ("surveys.index", lambda user: True, _l("Internal service")),
-)
-
-
 def _current_locale() -> str:
     """Our own code for the active locale (Babel parses zh_CN into zh_Hans_CN)."""
     locale = get_locale()
@@ -393,27 +367,13 @@ def _current_locale() -> str:
 def _register_template_helpers(app: Flask) -> None:
     from accounts.forms import LocaleForm, LogoutForm
 
-    def staff_links() -> list[dict[str, Any]]:
-        links = [
-            {"endpoint": endpoint, "url": url_for(endpoint), "label": str(label)}
-            for endpoint, visible, label in STAFF_LINKS
-            if endpoint in app.view_functions and visible(current_user)
-        ]
-        # The link for this very page is current; else the first of this page's blueprint
-        # (so Outbox, not Reports, is current on the outbox page).
-        exact = [link for link in links if link["endpoint"] == request.endpoint]
-        section = exact or [link for link in links
-                            if link["endpoint"].split(".")[0] == request.blueprint][:1]
-        for link in links:
-            link["current"] = link in section
-        return links
-
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {
             "logout_form": LogoutForm(),
             "locale_form": LocaleForm(),
-            "staff_links": staff_links,
+            # the header's links, which each package registers (accounts.navigation)
+            "header_links": lambda: header_links(current_user),
         }
 
     app.add_template_global(_current_locale, "current_locale")

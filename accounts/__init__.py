@@ -5,7 +5,10 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from accounts import models  # noqa: F401  (tables must be known before queries)
+    from accounts import (
+        models,  # noqa: F401  (tables must be known before queries)
+        policy,
+    )
     from accounts.cli import cli
     from accounts.routes import bp
     from accounts.service import load_user
@@ -17,4 +20,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
+    # templates ask the access policy too: {% if policy.may_author(current_user) %}
+    app.add_template_global(policy, "policy")
     app.cli.add_command(cli)

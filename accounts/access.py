@@ -1,4 +1,4 @@
-"""Route guards: every view says who may open it."""
+"""Route guards: every view says who may open it, by asking the access policy."""
 
 from __future__ import annotations
 
@@ -11,21 +11,30 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask_login import current_user, login_required
 
+from accounts import policy
 
-def roles_required(*roles: str) -> Callable:
-    """Login, then 403 unless the user holds one of the roles."""
+
+def requires(question: Callable[[Any], bool]) -> Callable:
+    """Login, then 403 unless the access policy's question (accounts.policy) says yes:
+    `@requires(policy.may_author)`."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.has_role(*roles):
+            if not question(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def roles_required(*roles: str) -> Callable:
+    """Login, then 403 unless the user holds one of the roles (for a rule the policy
+    has no named question for)."""
+    return requires(lambda user: policy.holds_role(user, *roles))
 
 
 def safe_next(target: str | None, fallback: str) -> str:

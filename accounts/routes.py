@@ -14,8 +14,8 @@ from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import preferences, service
-from accounts.access import roles_required, safe_next
+from accounts import policy, preferences, service
+from accounts.access import requires, safe_next
 from accounts.forms import (
     ChangePasswordForm,
     LocaleForm,
@@ -137,7 +137,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
-@roles_required("admin")
+@requires(policy.may_administer)
 def school_settings():  # type: ignore[no-untyped-def]
     form = SchoolSettingsForm()
     school = preferences.school_settings()

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.access import roles_required
+from accounts import policy
+from accounts.access import requires
 from api import tokens
 from api.forms import SCOPE_LABELS, RevokeForm, TokenForm
 from api.models import utcnow
@@ -15,14 +16,14 @@ admin_bp = Blueprint("api_admin", __name__)
 
 
 @admin_bp.get("/admin/api-tokens")
-@roles_required("admin")
+@requires(policy.may_administer)
 def tokens_list():  # type: ignore[no-untyped-def]
     return render_template("api/tokens.html", tokens=tokens.list_tokens(), now=utcnow(),
                            revoke_form=RevokeForm(), scope_labels=SCOPE_LABELS)
 
 
 @admin_bp.route("/admin/api-tokens/new", methods=["GET", "POST"])
-@roles_required("admin")
+@requires(policy.may_administer)
 def token_new():  # type: ignore[no-untyped-def]
     form = TokenForm()
     if form.validate_on_submit():
@@ -43,7 +44,7 @@ def token_new():  # type: ignore[no-untyped-def]
 
 
 @admin_bp.post("/admin/api-tokens/<int:token_id>/revoke")
-@roles_required("admin")
+@requires(policy.may_administer)
 def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
     token = tokens.get_token(token_id)
     if token is None:

@@ -6,7 +6,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_babel import get_timezone
 
-from accounts.access import roles_required
+from accounts import policy
+from accounts.access import requires
 from audit import labels, links, service
 from audit.forms import LogFilterForm
 from extensions import page_arg, read_only
@@ -24,7 +25,7 @@ def _utc(day: date | None) -> datetime | None:
 
 
 @bp.get("/admin/audit")
-@roles_required("admin")
+@requires(policy.may_administer)
 @read_only
 def log():  # type: ignore[no-untyped-def]
     form = LogFilterForm(service.actors(), formdata=request.args)

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts import policy
 from authoring import service
 from authoring.diff import diff_hunks
 from authoring.forms import (
@@ -43,7 +44,7 @@ bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 @bp.before_request
 @login_required
 def _trainers_only():  # type: ignore[no-untyped-def]
-    if not current_user.has_role("trainer", "admin"):
+    if not policy.may_author(current_user):
         abort(403)
 
 

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from accounts import policy  # noqa: E402
 from accounts.models import Department, User  # noqa: E402
 from accounts.tree import department_tree  # noqa: E402
 from app import create_app  # noqa: E402
@@ -100,7 +101,7 @@ def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def
 def run_job(app, fmt: str, uri: str) -> None:  # type: ignore[no-untyped-def]
     tree = department_tree()
     user = hr_user()
-    scope = service.scope_for(user, tree)
+    scope = policy.scope_for(user, tree)
     filters = service.Filters(jobs.utcnow().date())
     expected = exports.count_enrollments(scope, tree, filters)
     job = jobs.request_export(user, fmt, filters, expected, "en")

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts import policy
 from accounts.models import User
 from courses import service
 from courses.forms import ActionForm
@@ -142,9 +143,11 @@ def media(name: str):  # type: ignore[no-untyped-def]
 @read_only
 @login_required
 def learner_progress(user_id: int):  # type: ignore[no-untyped-def]
-    """A learner's own progress; staff (trainer, HR, admin) may look at anyone's."""
-    if user_id != current_user.id and not current_user.has_role("trainer", "hr", "admin"):
+    """A learner's progress, for whoever may see the learner (trainers included)."""
+    learner = db.session.get(User, user_id)
+    if learner is None:  # a 404 only for those who may see anyone: no probing for ids
+        abort(404 if policy.sees_every_department(current_user, trainers=True) else 403)
+    if not policy.may_see_learner(current_user, learner, trainers=True):
         abort(403)
-    learner = db.session.get(User, user_id) or abort(404)
     return render_template("courses/learner.html", learner=learner,
                            courses=service.my_onboarding(learner))

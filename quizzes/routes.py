@@ -19,8 +19,9 @@ from flask.wrappers import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts import policy
 from accounts import service as accounts
-from accounts.access import roles_required
+from accounts.access import requires
 from courses import service as courses
 from extensions import db
 from quizzes import attempt_views, drafts, essays, flow, service
@@ -270,14 +271,14 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/grading")
-@roles_required("trainer", "admin")
+@requires(policy.may_tutor)
 def grading_queue():  # type: ignore[no-untyped-def]
     return render_template("quizzes/grading.html", groups=essays.grading_groups(),
                            form=GradeForm())
 
 
 @bp.post("/grading/<int:response_id>")
-@roles_required("trainer", "admin")
+@requires(policy.may_tutor)
 def grade(response_id: int):  # type: ignore[no-untyped-def]
     response = db.session.get(Response, response_id)
     if response is None or not essays.gradable(response):
@@ -295,7 +296,7 @@ def grade(response_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/quizzes/<slug>/overrides", methods=["GET", "POST"])
-@roles_required("trainer", "admin")
+@requires(policy.may_tutor)
 def overrides(slug: str):  # type: ignore[no-untyped-def]
     quiz = get_quiz_by_slug(slug) or abort(404)
     form = OverrideForm()

@@ -32,6 +32,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from accounts import policy
 from accounts.models import User
 from accounts.preferences import local_day, local_today
 from accounts.tree import department_tree
@@ -40,7 +41,7 @@ from courses.service import utcnow
 from extensions import db, reading_only
 from reports import exports
 from reports.models import ExportJob
-from reports.service import Filters, scope_for
+from reports.service import Filters
 from settings import private_folder, scratch_dir, sweep_scratch
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,7 @@ def _write(job: ExportJob) -> tuple[int, str, int]:
     app = current_app
     requester = db.session.get(User, job.requester_id)
     tree = department_tree()
-    scope = scope_for(requester, tree) if requester and requester.active else None
+    scope = policy.scope_for(requester, tree) if requester and requester.active else None
     if scope is None:
         raise PermissionError("the requester may no longer read these reports")
     filters = filters_from_json(job.filters)
@@ -272,14 +273,14 @@ def run_queued() -> int:
 def visible_job(user: User, job_id: int) -> ExportJob | None:
     """The job if it exists; JobAccessError unless the user asked for it or is an admin."""
     job = db.session.get(ExportJob, job_id)
-    if job is not None and job.requester_id != user.id and not user.has_role("admin"):
+    if job is not None and job.requester_id != user.id and not policy.may_administer(user):
         raise JobAccessError("another user's export")
     return job
 
 
 def jobs_for(user: User, limit: int = 50) -> list[ExportJob]:
     query = select(ExportJob).order_by(ExportJob.id.desc()).limit(limit)
-    if not user.has_role("admin"):
+    if not policy.may_administer(user):
         query = query.where(ExportJob.requester_id == user.id)
     return list(db.session.scalars(query))
 

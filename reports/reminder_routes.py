@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from accounts.access import roles_required
+from accounts import policy
+from accounts.access import requires
 from accounts.preferences import local_today
 from extensions import read_only
 from reports import reminders
@@ -18,7 +19,7 @@ DEFAULT_WINDOW = 3
 
 @bp.get("/reports/reminders")
 @read_only
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def reminders_preview():  # type: ignore[no-untyped-def]
     form = ReminderForm(formdata=request.args or None)
     within = DEFAULT_WINDOW
@@ -36,7 +37,7 @@ def reminders_preview():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/reports/reminders")
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def reminders_send():  # type: ignore[no-untyped-def]
     form = ReminderForm()
     if not form.validate_on_submit():

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from accounts.access import roles_required
+from accounts import policy
+from accounts.access import requires
 from accounts.models import User
 from accounts.preferences import local_today
 from accounts.tree import Tree, department_tree
@@ -58,7 +59,7 @@ def helpers() -> dict[str, Any]:
 
 def _scope(trainers: bool = False) -> tuple[Scope, Tree]:
     tree = department_tree()
-    scope = service.scope_for(current_user, tree, trainers=trainers)
+    scope = policy.scope_for(current_user, tree, trainers=trainers)
     if scope is None:
         abort(403)
     return scope, tree
@@ -200,7 +201,7 @@ def concept(tag: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/quizzes")
 @read_only
-@roles_required("trainer", "admin")
+@requires(policy.may_see_answers)
 def quizzes():  # type: ignore[no-untyped-def]
     rows = db.session.scalars(select(Quiz).order_by(Quiz.title)).all()
     return render_template("reports/quizzes.html", quizzes=rows)
@@ -208,7 +209,7 @@ def quizzes():  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/quizzes/<slug>")
 @read_only
-@roles_required("trainer", "admin")
+@requires(policy.may_see_answers)
 def item_analysis(slug: str):  # type: ignore[no-untyped-def]
     quiz = get_quiz_by_slug(slug) or abort(404)
     return render_template("reports/item_analysis.html", quiz=quiz,
@@ -217,7 +218,7 @@ def item_analysis(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/quizzes/<slug>/questions/<int:question_id>")
 @read_only
-@roles_required("trainer", "admin")
+@requires(policy.may_see_answers)
 def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
     quiz = get_quiz_by_slug(slug) or abort(404)
     item = db.session.get(Question, question_id)
@@ -233,7 +234,7 @@ def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/attempts/<int:attempt_id>")
 @read_only
-@roles_required("trainer", "admin")
+@requires(policy.may_see_answers)
 def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     found = db.session.get(Attempt, attempt_id) or abort(404)
     learner_user = db.session.get(User, found.user_id)
@@ -244,7 +245,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/admin/outbox")
 @read_only
-@roles_required("admin")
+@requires(policy.may_administer)
 def admin_outbox():  # type: ignore[no-untyped-def]
     page = page_arg()
     messages = reminders.outbox(OUTBOX_PAGE + 1, (page - 1) * OUTBOX_PAGE)

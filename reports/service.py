@@ -1,4 +1,6 @@
-"""HR report rules: who may see what, and department figures with subtree totals.
+"""HR report rules: department figures with subtree totals.
+
+Who may see which department is the access policy's (accounts.policy.scope_for).
 
 No request objects here. Figures come from the rollups (reports/rollups.py) or,
 when a hire-date range narrows the learners, from one GROUP BY over the same
@@ -21,48 +23,18 @@ from flask import current_app
 from sqlalchemy import ColumnElement, func, select
 
 from accounts.models import User
+from accounts.policy import NO_DEPARTMENT, Scope  # reports annotate with Scope
 from accounts.tree import Node, Tree, department_tree
 from courses.models import Course, Enrollment
 from extensions import db
 from reports.models import ALL_COURSES, MEMBERS_ROW, METRICS, RollupDay, RollupTotal
 from reports.rollups import figures_on
 
-NO_DEPARTMENT = 0
-
 
 class ReportAccessError(PermissionError):
     """The viewer may not see this department or learner."""
 
 
-# --- who sees what -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a viewer may see: every department (HR, admin) or the subtrees they head."""
-
-    everything: bool
-    roots: tuple[int, ...]
-    allowed: frozenset[int]
-    unmasked: bool  # admins see small groups' figures: they may see every answer anyway
-    sees_answers: bool  # trainers and admins
-
-    def can_see(self, department_id: int | None) -> bool:
-        return self.everything or (department_id or NO_DEPARTMENT) in self.allowed
-
-
-def scope_for(user: User, tree: Tree, *, trainers: bool = False) -> Scope | None:
-    """None when the user may not open HR reports (trainers only where `trainers`)."""
-    answers = user.has_role("trainer", "admin")
-    if user.has_role("hr", "admin") or (trainers and user.has_role("trainer")):
-        return Scope(True, tuple(tree.roots), frozenset(), user.has_role("admin"), answers)
-    headed = {n.id for n in tree.nodes.values() if n.head_id == user.id}
-    if not headed:
-        return None
-    roots = tuple(d for d in sorted(headed, key=lambda i: tree.nodes[i].name)
-                  if not headed.intersection(tree.ancestors(d)))
-    allowed = frozenset(i for root in roots for i in tree.subtree(root))
-    return Scope(False, roots, allowed, False, answers)
 
 
 def privacy_threshold() -> int:

@@ -1,6 +1,7 @@
 """Policy rollout: briefings with read receipts, knowledge contests, lesson questions and FAQ."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 DEFAULTS = {
     "QUESTION_TARGET_WORKING_DAYS": 2,  # the trainers' response target
@@ -9,6 +10,8 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
+    from accounts import policy
+    from accounts.navigation import register_nav_link
     from rollouts import (
         contest_routes,  # noqa: F401  (adds the contest pages to the blueprint)
         models,  # noqa: F401  (tables must be known before queries)
@@ -23,3 +26,7 @@ def init_app(app: Flask) -> None:
     # The home and lesson pages include one rollouts template each; these fill them.
     app.add_template_global(home_panel, "rollout_home")
     app.add_template_global(lesson_panel, "rollout_lesson")
+    # one link for the rollout pages (questions, briefings, contests): they lead between
+    # themselves, so the header keeps to one line at 1280 px
+    register_nav_link(app, endpoint="rollouts.briefing_list", label=_l("Policy rollout"),
+                      visible=policy.is_staff, order=50)

@@ -10,7 +10,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.access import roles_required
+from accounts import policy
+from accounts.access import requires
 from accounts.preferences import time_zone_of
 from accounts.tree import department_tree
 from courses.service import utcnow
@@ -19,9 +20,8 @@ from quizzes.forms import raw_answer
 from quizzes.models import Quiz
 from rollouts import contests
 from rollouts.forms import ActionForm, ContestForm, JoinForm
-from rollouts.routes import TRAINERS, bp, department_choices
+from rollouts.routes import bp, department_choices
 
-STAFF = (*TRAINERS, "hr")
 LOBBY_REFRESH_MAX = 30  # seconds between the lobby's meta refreshes
 PROJECTOR_REFRESH = 10
 
@@ -31,19 +31,19 @@ def _contest_or_404(contest_id: int) -> contests.Contest:
 
 
 def _may_watch(contest: contests.Contest) -> bool:
-    return current_user.has_role(*STAFF) or contests.is_invited(current_user, contest)
+    return policy.is_staff(current_user) or contests.is_invited(current_user, contest)
 
 
 @bp.get("/contests")
 @read_only
-@roles_required(*STAFF)
+@requires(policy.is_staff)
 def contest_list():  # type: ignore[no-untyped-def]
     return render_template("rollouts/contests.html", contests=contests.listing(),
                            now=utcnow())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
-@roles_required(*TRAINERS)
+@requires(policy.may_author)
 def contest_new():  # type: ignore[no-untyped-def]
     form = ContestForm()
     form.departments.choices = department_choices(department_tree())
@@ -160,7 +160,7 @@ def contest_board(contest_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def contest_projector(contest_id: int):  # type: ignore[no-untyped-def]
     item = _contest_or_404(contest_id)
-    if not current_user.has_role(*STAFF):
+    if not policy.is_staff(current_user):
         abort(403)
     contests.close_expired(item)
     page = render_template("rollouts/projector.html", contest=item,
@@ -170,7 +170,7 @@ def contest_projector(contest_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/contests/<int:contest_id>/winners.csv")
 @read_only
-@roles_required(*TRAINERS)
+@requires(policy.may_author)
 def contest_winners(contest_id: int):  # type: ignore[no-untyped-def]
     item = _contest_or_404(contest_id)
     out = io.StringIO()

@@ -8,17 +8,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.access import roles_required
+from accounts import policy
+from accounts.access import requires
 from accounts.tree import Tree, department_tree
 from courses import service as courses
 from courses.models import OutlineItem
 from extensions import read_only
-from reports.service import privacy_threshold, scope_for
+from reports.service import privacy_threshold
 from rollouts import briefings, contests, service
 from rollouts.forms import ActionForm, AnswerForm, BriefingForm, QuestionForm
 
 bp = Blueprint("rollouts", __name__, template_folder="../templates")
-TRAINERS = ("trainer", "admin")
 
 
 # --- hooks for the home and lesson pages (template globals) ------------------------------
@@ -76,7 +76,7 @@ def dismiss_answers():  # type: ignore[no-untyped-def]
 
 @bp.get("/questions")
 @read_only
-@roles_required(*TRAINERS)
+@requires(policy.may_tutor)
 def queue():  # type: ignore[no-untyped-def]
     answered = request.args.get("show") == "answered"
     return render_template("rollouts/queue.html", rows=service.queue(answered=answered),
@@ -88,7 +88,7 @@ def _question_or_404(question_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
-@roles_required(*TRAINERS)
+@requires(policy.may_tutor)
 def answer(question_id: int):  # type: ignore[no-untyped-def]
     question = _question_or_404(question_id)
     form = AnswerForm(obj=question)
@@ -105,7 +105,7 @@ def answer(question_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/questions/<int:question_id>/<any(publish, withdraw):action>")
-@roles_required(*TRAINERS)
+@requires(policy.may_tutor)
 def publish(question_id: int, action: str):  # type: ignore[no-untyped-def]
     question = _question_or_404(question_id)
     if not ActionForm().validate_on_submit():
@@ -122,7 +122,7 @@ def publish(question_id: int, action: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/questions")
 @read_only
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def question_figures():  # type: ignore[no-untyped-def]
     return render_template("rollouts/question_figures.html", figures=service.course_figures())
 
@@ -132,14 +132,14 @@ def question_figures():  # type: ignore[no-untyped-def]
 
 @bp.get("/briefings")
 @read_only
-@roles_required(*TRAINERS, "hr")
+@requires(policy.is_staff)
 def briefing_list():  # type: ignore[no-untyped-def]
     return render_template("rollouts/briefings.html", rows=briefings.listing(),
                            threshold=privacy_threshold())
 
 
 @bp.route("/briefings/new", methods=["GET", "POST"])
-@roles_required(*TRAINERS)
+@requires(policy.may_author)
 def briefing_new():  # type: ignore[no-untyped-def]
     form = BriefingForm()
     tree = department_tree()
@@ -178,7 +178,7 @@ def _briefing_or_404(briefing_id: int):  # type: ignore[no-untyped-def]
 def briefing(briefing_id: int):  # type: ignore[no-untyped-def]
     item = _briefing_or_404(briefing_id)
     recipient = briefings.is_recipient(current_user, item)
-    if not recipient and not current_user.has_role(*TRAINERS, "hr"):
+    if not recipient and not policy.is_staff(current_user):
         abort(403)
     return render_template("rollouts/briefing.html", briefing=item, recipient=recipient,
                            confirmed_at=briefings.confirmed_at(current_user, item),
@@ -204,7 +204,7 @@ def briefing_confirm(briefing_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def briefing_receipts(briefing_id: int):  # type: ignore[no-untyped-def]
     item = _briefing_or_404(briefing_id)
-    scope = scope_for(current_user, department_tree(), trainers=True)
+    scope = policy.scope_for(current_user, department_tree(), trainers=True)
     if scope is None:
         abort(403)
     return render_template("rollouts/receipts.html", briefing=item,
@@ -213,7 +213,7 @@ def briefing_receipts(briefing_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/briefings/<int:briefing_id>/remind")
-@roles_required(*TRAINERS)
+@requires(policy.may_author)
 def briefing_remind(briefing_id: int):  # type: ignore[no-untyped-def]
     item = _briefing_or_404(briefing_id)
     if not ActionForm().validate_on_submit():

@@ -1,10 +1,12 @@
 """Internal-customer service: department pledges, satisfaction cycles, anonymous answers."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
     """Register the tables, the blueprint, the `surveys` commands and the home-page task."""
+    from accounts.navigation import register_nav_link
     from surveys import (
         models,  # noqa: F401  (tables must be known before queries)
         result_routes,  # noqa: F401  (adds the results views to bp)
@@ -16,3 +18,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli)
     register_home_task(app)
+    register_nav_link(app, endpoint="surveys.index", label=_l("Internal service"),
+                      visible=lambda user: True, order=70)

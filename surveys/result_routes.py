@@ -1,6 +1,6 @@
 """Survey results over HTTP: the hub, HR's matrix, scorecards and aggregate exports.
 
-Who sees which department is the reports policy (reports.service.scope_for): HR and
+Who sees which department is the access policy (accounts.policy.scope_for): HR and
 admins every department, a head the subtree they lead. Figures under the privacy
 threshold are masked by surveys.results for everyone.
 """
@@ -14,11 +14,12 @@ from flask import Response, abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts import policy
 from accounts.preferences import local_today
 from accounts.tree import department_tree
 from extensions import read_only
 from reports.exports import csv_chunks, write_xlsx
-from reports.service import Scope, scope_for
+from reports.service import Scope
 from settings import scratch_dir
 from surveys import answers, exports, results, service
 from surveys.routes import _cycle, bp
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope() -> Scope | None:
-    return scope_for(current_user, department_tree())
+    return policy.scope_for(current_user, department_tree())
 
 
 def _results_scope(cycle: Any) -> Scope:
@@ -51,7 +52,7 @@ def index():  # type: ignore[no-untyped-def]
                if scope else [])
     return render_template("surveys/index.html", tasks=answers.open_tasks(current_user, day),
                            cycles=visible, status=service.status, day=day,
-                           is_hr=current_user.has_role("hr", "admin"))
+                           is_hr=policy.is_hr_staff(current_user))
 
 
 @bp.get("/cycles/<int:cycle_id>/results")

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from accounts import policy
 from accounts import service as accounts
-from accounts.access import roles_required
+from accounts.access import requires
 from accounts.preferences import local_today
 from accounts.tree import department_tree
 from extensions import db, limiter, read_only
@@ -119,7 +120,7 @@ def remove_pledge(department_id: int, pledge_id: int):  # type: ignore[no-untype
 
 
 @bp.route("/cycles", methods=["GET", "POST"])
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def cycles():  # type: ignore[no-untyped-def]
     tree = department_tree()
     form = CycleForm()
@@ -140,7 +141,7 @@ def cycles():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/cycles/<int:cycle_id>")
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
     found = _cycle(cycle_id)
     return render_template("surveys/cycle.html", cycle=found, form=StatementForm(),
@@ -149,7 +150,7 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/cycles/<int:cycle_id>/statements")
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def save_statement(cycle_id: int):  # type: ignore[no-untyped-def]
     found, form = _cycle(cycle_id), StatementForm()
     if form.validate_on_submit():
@@ -165,7 +166,7 @@ def save_statement(cycle_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/cycles/<int:cycle_id>/<any(open,close,remind,delete_statement):step>")
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def cycle_step(cycle_id: int, step: str):  # type: ignore[no-untyped-def]
     found = _cycle(cycle_id)
     if ActionForm().validate_on_submit():
@@ -189,7 +190,7 @@ def cycle_step(cycle_id: int, step: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/map", methods=["GET", "POST"])
-@roles_required("hr", "admin")
+@requires(policy.is_hr_staff)
 def supplier_map():  # type: ignore[no-untyped-def]
     tree = department_tree()
     form = ActionForm()

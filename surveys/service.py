@@ -1,7 +1,7 @@
 """Survey rules: pledges and their history, HR's supplier map, the cycle lifecycle.
 
 No request objects here; each use case commits once. Who may edit or read a
-department is the reports access policy (reports.service.scope_for over the one
+department is the access policy (accounts.policy.scope_for over the one
 department tree), never a copy of it.
 """
 
@@ -14,11 +14,11 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from accounts import policy
 from accounts.models import Department, User
 from accounts.tree import Tree, department_tree
 from courses.service import utcnow
 from extensions import db
-from reports.service import scope_for
 from surveys.models import (
     FACTORS,
     PLEDGE_FACTOR,
@@ -64,7 +64,7 @@ class SurveyError(ValueError):
 def can_edit_pledges(user: User, department_id: int, tree: Tree | None = None) -> bool:
     """HR and admins everywhere; a head in the subtree they lead (the reports policy)."""
     tree = tree or department_tree()
-    scope = scope_for(user, tree)
+    scope = policy.scope_for(user, tree)
     return scope is not None and department_id in tree.nodes and scope.can_see(department_id)
 
 
