@@ -9,7 +9,8 @@ from flask_babel import get_timezone
 from accounts.access import roles_required
 from audit import labels, links, service
 from audit.forms import LogFilterForm
-from extensions import page_arg, read_only
+from extensions import page_arg
+from sqlite_concurrency import read_only
 
 bp = Blueprint("audit", __name__)
 PAGE = 50

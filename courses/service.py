@@ -11,8 +11,9 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from accounts.models import User
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.signals import course_completed, lesson_read, lesson_viewed
-from extensions import db, writing
+from extensions import db
 from quizzes.models import Quiz, QuizGrade
+from sqlite_concurrency import writing
 
 
 def utcnow() -> datetime:
@@ -224,7 +225,7 @@ def record_visit(user: User, item: OutlineItem, seen: CourseProgress | None = No
     nothing, so the lesson page reads without SQLite's write lock in the common case.
     `seen`, the progress the caller has read, answers that without a transaction; the
     step is then compared again under the lock (two tabs opening the same new step
-    write once). Runs in a transaction of its own (extensions.writing): objects read
+    write once). Runs in a transaction of its own (sqlite_concurrency.writing): objects read
     before it expire.
     """
     if seen is not None and (seen.enrollment is None

@@ -15,9 +15,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from courses.service import today
-from extensions import reading_only
 from reports import exports, jobs, maintenance, reminders, service
 from settings import scratch_dir
+from sqlite_concurrency import reading_only
 
 EXPORT_FORMATS = ("csv", "xlsx")
 cli = AppGroup("reports", help="HR report rollups and exports.")

@@ -35,11 +35,12 @@ from sqlalchemy import select, update
 from accounts.models import User
 from audit.service import record
 from courses.service import utcnow
-from extensions import db, reading_only
+from extensions import db
 from reports import exports
 from reports.models import ExportJob
 from reports.service import Filters, department_tree, scope_for
 from settings import private_folder, scratch_dir, sweep_scratch
+from sqlite_concurrency import reading_only
 
 log = logging.getLogger(__name__)
 

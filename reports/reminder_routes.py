@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 
 from accounts.access import roles_required
 from courses.service import today
-from extensions import read_only
 from reports import reminders
 from reports.forms import ReminderForm
 from reports.routes import bp
+from sqlite_concurrency import read_only
 
 DEFAULT_WINDOW = 3
 

@@ -22,12 +22,13 @@ from accounts.access import roles_required
 from accounts.models import User
 from courses.models import Enrollment
 from courses.service import today
-from extensions import db, limiter, page_arg, read_only
+from extensions import db, limiter, page_arg
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
 from reports import certificates, learners, mastery, reminders, service
 from reports.forms import ExportForm, FilterForm, LearnerFilterForm, VerifyForm
 from reports.service import Filters, ReportAccessError, Scope, Tree
+from sqlite_concurrency import read_only
 
 bp = Blueprint("reports", __name__)
 OUTBOX_PAGE = 50

@@ -13,13 +13,14 @@ from flask_login import current_user, login_required
 from accounts.access import roles_required
 from accounts.preferences import time_zone_of
 from courses.service import utcnow
-from extensions import db, read_only
+from extensions import db
 from quizzes.forms import raw_answer
 from quizzes.models import Quiz
 from reports.service import department_tree
 from rollouts import contests
 from rollouts.forms import ActionForm, ContestForm, JoinForm
 from rollouts.routes import TRAINERS, bp, department_choices
+from sqlite_concurrency import read_only
 
 STAFF = (*TRAINERS, "hr")
 LOBBY_REFRESH_MAX = 30  # seconds between the lobby's meta refreshes

@@ -11,10 +11,10 @@ from flask_login import current_user, login_required
 from accounts.access import roles_required
 from courses import service as courses
 from courses.models import OutlineItem
-from extensions import read_only
 from reports.service import Tree, department_tree, privacy_threshold, scope_for
 from rollouts import briefings, contests, service
 from rollouts.forms import ActionForm, AnswerForm, BriefingForm, QuestionForm
+from sqlite_concurrency import read_only
 
 bp = Blueprint("rollouts", __name__, template_folder="../templates")
 TRAINERS = ("trainer", "admin")

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courses.service import today
-from extensions import read_only
 from reports.exports import csv_chunks, write_xlsx
 from reports.service import Scope, department_tree, scope_for
 from settings import scratch_dir
+from sqlite_concurrency import read_only
 from surveys import answers, exports, results, service
 from surveys.routes import _cycle, bp
 

@@ -17,8 +17,9 @@ from wtforms import SelectChoice
 from accounts import service as accounts
 from accounts.access import roles_required
 from courses.service import today
-from extensions import db, limiter, read_only
+from extensions import db, limiter
 from reports.service import department_tree, privacy_threshold
+from sqlite_concurrency import read_only
 from surveys import answers, reminders, results, service
 from surveys.forms import (
     ActionForm,
