@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, User
 from api import xapi
 from api.http import iso
 from courses.models import Assignment, Course, Enrollment, OutlineItem
 from courses.service import learner_items
-from courses.service import today as current_day
 from extensions import db
 from reports.learners import status_on
 
@@ -161,7 +161,7 @@ def enrollments_query(*, dept_ids: set[int] | None = None, course_id: int | None
     elif status == "not_started":
         query = query.where(~done, Enrollment.started_at.is_(None))
     elif status == "overdue":
-        query = query.where(~done, Enrollment.due_date < (today or current_day()))
+        query = query.where(~done, Enrollment.due_date < (today or clock.today()))
     return query
 
 

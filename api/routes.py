@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, url_for
 from sqlalchemy import select
 
+import clock
 from accounts import service as accounts
 from accounts.models import ROLES, User
 from api import assignments, http, queries, service, xapi
@@ -31,7 +32,6 @@ from api.http import (
 from api.models import XapiStatement
 from api.openapi import openapi_document as build_openapi
 from courses.models import COURSE_STATUSES, Course
-from courses.service import today as current_day
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)
@@ -219,7 +219,7 @@ def create_assignment():  # type: ignore[no-untyped-def]
 @bp.get("/enrollments")
 @require_scope("reports:read")
 def list_enrollments():  # type: ignore[no-untyped-def]
-    today = current_day()
+    today = clock.today()
     query = queries.enrollments_query(
         dept_ids=_dept_filter(), course_id=_course_id_filter(),
         status=choice_param("status", queries.ENROLLMENT_STATUSES),

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, User
 from accounts.roster import RosterResult, RosterRow, apply_rows, check_row
@@ -25,7 +26,6 @@ from accounts.signals import member_placed
 from api.queries import status_fields
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.service import published_step
-from courses.service import today as current_day
 from extensions import db
 from quizzes.models import Attempt, Quiz, QuizGrade
 
@@ -345,7 +345,7 @@ def transcript(user: User, today: date | None = None) -> dict[str, Any]:
     outline items of those courses with their lessons and quizzes, lessons read,
     quiz grades, attempt counts, and department codes.
     """
-    today = today or current_day()
+    today = today or clock.today()
     enrollments = db.session.execute(
         select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
         .where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at, Enrollment.id)

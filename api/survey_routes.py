@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import jsonify
 
+import clock
 from api.http import ApiError, require_scope
 from api.routes import bp
-from courses.service import today
 from extensions import db
 from surveys import exports, results, service
 from surveys.models import Cycle
@@ -23,7 +23,7 @@ from surveys.models import Cycle
 def _cycle_json(cycle: Cycle) -> dict[str, Any]:
     return {"id": cycle.id, "title": cycle.title, "opens_on": cycle.opens_on.isoformat(),
             "closes_on": cycle.closes_on.isoformat(),
-            "status": service.status(cycle, today()),
+            "status": service.status(cycle, clock.today()),
             "departments": [{"id": d.department_id, "code": d.code, "name": d.name}
                             for d in cycle.departments]}
 
@@ -36,7 +36,7 @@ def list_survey_cycles():  # type: ignore[no-untyped-def]
 
 def _closed_cycle(cycle_id: int) -> Cycle:
     cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None or service.status(cycle, today()) != "closed":
+    if cycle is None or service.status(cycle, clock.today()) != "closed":
         raise ApiError(404, "not_found", f"no closed survey cycle {cycle_id}: results appear "
                                          "when a cycle closes")
     return cycle

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+import clock  # noqa: E402
 from accounts.models import Department, User  # noqa: E402
 from app import create_app  # noqa: E402
 from courses.models import Enrollment  # noqa: E402
@@ -60,7 +61,7 @@ def hr_user() -> User:
 def count_company() -> None:
     tree = service.department_tree()
     scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
-    filters = service.Filters(jobs.utcnow().date())
+    filters = service.Filters(clock.today())
     runs, rows = [], 0
     for _ in range(3):
         started = time.perf_counter()
@@ -100,7 +101,7 @@ def run_job(app, fmt: str, uri: str) -> None:  # type: ignore[no-untyped-def]
     tree = service.department_tree()
     user = hr_user()
     scope = service.scope_for(user, tree)
-    filters = service.Filters(jobs.utcnow().date())
+    filters = service.Filters(clock.today())
     expected = exports.count_enrollments(scope, tree, filters)
     job = jobs.request_export(user, fmt, filters, expected, "en")
     job_id = job.id

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, User
 from courses.models import Assignment, Course, Enrollment
-from courses.service import today as current_day
 from extensions import db
 
 DUE_FROM = ("hire", "assignment")
@@ -79,7 +79,7 @@ def due_date_for(assignment: Assignment, user: User, today: date | None = None) 
         return assignment.due_date
     if assignment.due_days is None:
         return None
-    today = today or current_day()
+    today = today or clock.today()
     start = user.hire_date if assignment.due_from == "hire" and user.hire_date else today
     return start + timedelta(days=assignment.due_days)
 

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+import clock
 from accounts.models import User
 from courses.models import Course, Enrollment, Lesson, LessonProgress, OutlineItem
 from courses.signals import course_completed, lesson_read, lesson_viewed
 from extensions import db
 from quizzes.models import Quiz, QuizGrade
 from sqlite_concurrency import writing
-
-
-def utcnow() -> datetime:
-    """Naive UTC, as stored in every DateTime column."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def today() -> date:
-    """Relay's day is the UTC day, whatever the server's zone: due dates, overdue,
-    reports and reminders all agree on when a day ends."""
-    return utcnow().date()
 
 
 @dataclass(frozen=True)
@@ -58,7 +48,7 @@ class CourseProgress:
 
     @property
     def overdue(self) -> bool:
-        return is_overdue(self.enrollment, today())
+        return is_overdue(self.enrollment, clock.today())
 
     def resume_item(self) -> OutlineItem | None:
         """Where the learner left off, else the first step not done yet, else the first."""
@@ -240,7 +230,7 @@ def record_visit(user: User, item: OutlineItem, seen: CourseProgress | None = No
             db.session.rollback()
             return False
         enrollment.last_item_id = item_id
-        enrollment.started_at = enrollment.started_at or utcnow()
+        enrollment.started_at = enrollment.started_at or clock.utcnow()
         lesson_viewed.send(user, item=item)
         db.session.commit()
     return True
@@ -266,7 +256,7 @@ def mark_lesson_read(user: User, item: OutlineItem) -> bool:
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == item.lesson_id))
     if exists is None:
         db.session.add(LessonProgress(user_id=user.id, lesson_id=item.lesson_id,
-                                      read_at=utcnow()))
+                                      read_at=clock.utcnow()))
         db.session.flush()
         lesson_read.send(user, item=item)
     completed = refresh_completion(user, item.course)
@@ -280,7 +270,7 @@ def mark_started(user: User, course: Course) -> Enrollment:
     if enrollment is None:
         enrollment = Enrollment(user_id=user.id, course_id=course.id, source="self")
         db.session.add(enrollment)
-    enrollment.started_at = enrollment.started_at or utcnow()
+    enrollment.started_at = enrollment.started_at or clock.utcnow()
     return enrollment
 
 
@@ -300,7 +290,7 @@ def refresh_completion(user: User, course: Course) -> bool:
         return False
     required = [item for item in items if item.required]
     if required and all(item.id in done for item in required):
-        enrollment.completed_at = utcnow()
+        enrollment.completed_at = clock.utcnow()
         enrollment.completed_department_id = user.department_id
         db.session.flush()
         course_completed.send(user, enrollment=enrollment)

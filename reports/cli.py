@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from courses.service import today
+import clock
 from reports import exports, jobs, maintenance, reminders, service
 from settings import scratch_dir
 from sqlite_concurrency import reading_only
@@ -66,7 +66,7 @@ def export_command(output: str, fmt: str | None, as_of: datetime | None) -> None
     with reading_only(), force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         tree = service.department_tree()
         scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
-        filters = service.Filters(_day(as_of) or today())
+        filters = service.Filters(_day(as_of) or clock.today())
         count = export_enrollments(output, fmt, exports.enrollment_rows(scope, tree, filters))
     click.echo(f"{count} enrollment(s) written to {output}")
 

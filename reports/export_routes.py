@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from courses.service import today
+import clock
 from extensions import db
 from reports import exports, jobs, service
 from reports.forms import ExportForm, FilterForm
@@ -62,7 +62,7 @@ def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
     scope, tree = _scope()
     _form, filters = _filters(FilterForm, scope, tree)
     board = service.dashboard(scope, filters, set(tree.nodes), tree)
-    name = f"relay-dashboard-{today().isoformat()}.{fmt}"
+    name = f"relay-dashboard-{clock.today().isoformat()}.{fmt}"
     rows = exports.dashboard_rows(board)
     if fmt == "csv":
         return _csv_response(exports.dashboard_header(), rows, name)
@@ -86,7 +86,7 @@ def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
     if not (small and _ticket_fits(request.args.get("ticket"), fmt)):
         return render_template("reports/export_ask.html", form=ExportForm(fmt=fmt),
                                rows=rows, small=small)
-    name = f"relay-enrollments-{today().isoformat()}.{fmt}"
+    name = f"relay-enrollments-{clock.today().isoformat()}.{fmt}"
     listed = exports.enrollment_rows(scope, tree, filters)
     if fmt == "csv":
         return _csv_response(exports.enrollment_header(), listed, name)

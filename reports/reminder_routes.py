@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+import clock
 from accounts.access import roles_required
-from courses.service import today
 from reports import reminders
 from reports.forms import ReminderForm
 from reports.routes import bp
@@ -29,7 +29,7 @@ def reminders_preview():  # type: ignore[no-untyped-def]
         else:
             status = 400
     form.within_days.data = within
-    day = today()
+    day = clock.today()
     planned = reminders.preview(day, within)
     return render_template("reports/reminders.html", form=form, planned=planned, day=day,
                            to_send=sum(1 for _m, sent in planned if not sent)), status
@@ -43,7 +43,7 @@ def reminders_send():  # type: ignore[no-untyped-def]
         flash(_("Give a number of days between 0 and 365."), "error")
         return redirect(url_for("reports.reminders_preview"))
     within = form.within_days.data if form.within_days.data is not None else DEFAULT_WINDOW
-    report = reminders.send_reminders(today(), within)
+    report = reminders.send_reminders(clock.today(), within)
     flash(_("%(sent)s sent, %(held)s held in the outbox (no mail server), %(skipped)s "
             "already sent today.", sent=report.sent, held=report.held, skipped=report.skipped),
           "success")

@@ -20,10 +20,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts.mail import Mailer, locale_of
 from accounts.models import User
 from courses.models import Course, Enrollment
-from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
 from reports.service import department_tree
@@ -141,7 +141,7 @@ def preview(day: date, within_days: int) -> list[tuple[Message, bool]]:
 
 
 def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderReport:
-    day = day or utcnow().date()
+    day = day or clock.today()
     report = ReminderReport()
     done = _done(day)
     mailer = Mailer(current_app.config) if current_app.config.get("MAIL_SERVER") else None
@@ -162,7 +162,7 @@ def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderRep
                 continue
             if mailer is not None:
                 mailer.send(message.email, message.subject, message.body)
-                row.sent_at = utcnow()
+                row.sent_at = clock.utcnow()
                 report.sent += 1
             else:
                 report.held += 1

@@ -18,10 +18,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+import clock
 from accounts.access import roles_required
 from accounts.models import User
 from courses.models import Enrollment
-from courses.service import today
 from extensions import db, limiter, page_arg
 from quizzes.content import get_quiz_by_slug
 from quizzes.models import Attempt, Question, Quiz
@@ -86,7 +86,7 @@ def _filters(form_class: type[FilterForm], scope: Scope, tree: Tree
         # Never answer a narrower question with a wider one: the page shows the
         # form's errors with a 400, and an export is refused.
         raise InvalidFilters(form)
-    filters = Filters(form.as_of.data or today(), form.course.data,
+    filters = Filters(form.as_of.data or clock.today(), form.course.data,
                       form.department.data, form.hired_from.data, form.hired_to.data)
     return form, filters
 
@@ -169,7 +169,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
         learners.visible_learner(scope, person)
     except ReportAccessError:
         abort(403)
-    day = today()
+    day = clock.today()
     return render_template("reports/learner.html", learner=person, scope=scope, day=day,
                            department=tree.nodes.get(person.department_id),
                            lines=learners.transcript(person, tree, day))

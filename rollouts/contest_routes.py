@@ -10,9 +10,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import clock
 from accounts.access import roles_required
 from accounts.preferences import time_zone_of
-from courses.service import utcnow
 from extensions import db
 from quizzes.forms import raw_answer
 from quizzes.models import Quiz
@@ -40,7 +40,7 @@ def _may_watch(contest: contests.Contest) -> bool:
 @roles_required(*STAFF)
 def contest_list():  # type: ignore[no-untyped-def]
     return render_template("rollouts/contests.html", contests=contests.listing(),
-                           now=utcnow())
+                           now=clock.utcnow())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -74,7 +74,7 @@ def contest(contest_id: int):  # type: ignore[no-untyped-def]
     item = _contest_or_404(contest_id)
     if not _may_watch(item):
         abort(403)
-    now = utcnow()
+    now = clock.utcnow()
     phase = contests.phase(item, now)
     entry = contests.entry_of(current_user, item)
     if phase == "running" and entry is not None and entry.finished_at is None:

@@ -14,16 +14,16 @@ import smtplib
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts.mail import Mailer
 from accounts.models import User
-from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
 
 
 def record(subject: str, body: str, *, kind: str, recipient: User) -> OutboxMessage | None:
     """Add the message to the session unless this kind already went to them today."""
-    row = OutboxMessage(kind=kind, recipient_id=recipient.id, day=utcnow().date(),
+    row = OutboxMessage(kind=kind, recipient_id=recipient.id, day=clock.today(),
                         to_email=recipient.email, subject=subject[:300], body=body)
     try:
         with db.session.begin_nested():
@@ -43,7 +43,7 @@ def deliver(rows: list[OutboxMessage | None]) -> int:
     try:
         for row in db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
             mailer.send(row.to_email, row.subject, row.body)
-            row.sent_at = utcnow()
+            row.sent_at = clock.utcnow()
             sent += 1
             db.session.commit()
     except (OSError, smtplib.SMTPException):

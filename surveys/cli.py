@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from courses.service import today
+import clock
 from extensions import db
 from surveys import reminders, service
 from surveys.models import Cycle
@@ -31,7 +31,7 @@ def _cycle(cycle_id: int) -> Cycle:
 def remind(cycle_id: int, base_url: str) -> None:
     """Remind everyone who has not started answering (once a day at most)."""
     try:
-        report = reminders.send(_cycle(cycle_id), today(), base_url.rstrip("/"))
+        report = reminders.send(_cycle(cycle_id), clock.today(), base_url.rstrip("/"))
     except SurveyError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"sent {report.sent}, held in outbox {report.held}, "
@@ -60,7 +60,7 @@ def generate(respondents: int, departments: int, seed: int) -> None:
     from surveys.generate import generate_cycle
 
     try:
-        report = generate_cycle(respondents, departments, today(), seed)
+        report = generate_cycle(respondents, departments, clock.today(), seed)
     except SurveyError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"cycle {report.cycle_id}: {report.respondents} respondents across "

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, request
 from flask_login import current_user
 
-from courses.service import today
+import clock
 from surveys import answers
 
 HOME_ENDPOINT = "courses.home"
@@ -21,6 +21,6 @@ def register_home_task(app: Flask) -> None:
     def survey_tasks() -> dict[str, Any]:
         if request.endpoint != HOME_ENDPOINT or not current_user.is_authenticated:
             return {}
-        day = today()
+        day = clock.today()
         return {"survey_tasks": [(cycle, answers.has_taken_part(cycle, current_user))
                                  for cycle in answers.open_tasks(current_user, day)]}

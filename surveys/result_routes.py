@@ -14,7 +14,7 @@ from flask import Response, abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from courses.service import today
+import clock
 from reports.exports import csv_chunks, write_xlsx
 from reports.service import Scope, department_tree, scope_for
 from settings import scratch_dir
@@ -35,7 +35,7 @@ def _results_scope(cycle: Any) -> Scope:
     scope = _scope()
     if scope is None:
         abort(403)
-    if service.status(cycle, today()) != "closed":
+    if service.status(cycle, clock.today()) != "closed":
         abort(404)
     return scope
 
@@ -45,7 +45,7 @@ def _results_scope(cycle: Any) -> Scope:
 @login_required
 def index():  # type: ignore[no-untyped-def]
     scope = _scope()
-    day = today()
+    day = clock.today()
     visible = ([c for c in service.cycles() if service.status(c, day) == "closed"]
                if scope else [])
     return render_template("surveys/index.html", tasks=answers.open_tasks(current_user, day),

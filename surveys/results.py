@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
-from courses.service import today
+import clock
 from extensions import db
 from reports.service import privacy_threshold
 from surveys.models import FACTORS, PLEDGE_FACTOR, Cycle, Participation, Rating, Score, Statement
@@ -112,7 +112,7 @@ def trend(cycles: list[Cycle], supplier_id: int) -> list[tuple[Cycle, Scorecard]
     """This supplier's scorecard in each closed cycle it took part in, oldest first."""
     found = []
     for cycle in sorted(cycles, key=lambda c: (c.opens_on, c.id)):
-        if status(cycle, today()) == "closed" and any(d.department_id == supplier_id
+        if status(cycle, clock.today()) == "closed" and any(d.department_id == supplier_id
                                           for d in cycle.departments):
             found.append((cycle, scorecards(cycle, [supplier_id])[supplier_id]))
     return found

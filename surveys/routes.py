@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+import clock
 from accounts import service as accounts
 from accounts.access import roles_required
-from courses.service import today
 from extensions import db, limiter
 from reports.service import department_tree, privacy_threshold
 from sqlite_concurrency import read_only
@@ -136,7 +136,7 @@ def cycles():  # type: ignore[no-untyped-def]
         except SurveyError as error:
             getattr(form, error.field, form.title).errors = [error.message]
     return render_template("surveys/cycles.html", form=form, cycles=service.cycles(),
-                           status=service.status, day=today()), 400 if form.errors else 200
+                           status=service.status, day=clock.today()), 400 if form.errors else 200
 
 
 @bp.get("/cycles/<int:cycle_id>")
@@ -144,7 +144,7 @@ def cycles():  # type: ignore[no-untyped-def]
 def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
     found = _cycle(cycle_id)
     return render_template("surveys/cycle.html", cycle=found, form=StatementForm(),
-                           action=ActionForm(), state=service.status(found, today()),
+                           action=ActionForm(), state=service.status(found, clock.today()),
                            rates=results.response_rates(found))
 
 
@@ -174,7 +174,7 @@ def cycle_step(cycle_id: int, step: str):  # type: ignore[no-untyped-def]
                 service.open_cycle(found)
                 flash(_("The cycle is open."), "success")
             elif step == "remind":
-                sent = reminders.send(found, today(), request.host_url.rstrip("/"))
+                sent = reminders.send(found, clock.today(), request.host_url.rstrip("/"))
                 flash(_("Reminders: %(sent)s sent, %(held)s in the outbox, %(skipped)s already "
                         "reminded today.", sent=sent.sent, held=sent.held,
                         skipped=sent.skipped), "success")
@@ -230,7 +230,7 @@ def take(cycle_id: int):  # type: ignore[no-untyped-def]
     mine = service.taking_part(found, current_user.department_id)
     if mine is None or found.state == "draft":
         abort(404)
-    day = today()
+    day = clock.today()
     answer_set = answers.answer_set(found, _key(cycle_id))
     others = [d for d in found.departments if d.department_id != current_user.department_id]
     form = SuppliersForm()
@@ -305,7 +305,7 @@ def answer(cycle_id: int, supplier_id: int):  # type: ignore[no-untyped-def]
             {i: _int(form[f"s{i}"].data) for i in ids}, _int(form.overall.data),
             _int(form.loyalty.data), _int(form.recommend.data), form.comment.data or "")
         try:
-            answers.save(found, answer_set, supplier_id, given, today())
+            answers.save(found, answer_set, supplier_id, given, clock.today())
             flash(_("Answers saved. You can change them until the survey closes."), "success")
             return redirect(url_for(".take", cycle_id=cycle_id))
         except SurveyError as error:

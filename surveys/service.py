@@ -14,8 +14,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+import clock
 from accounts.models import Department, User
-from courses.service import utcnow
 from extensions import db
 from reports.service import Tree, department_tree, scope_for
 from surveys.models import (
@@ -132,7 +132,7 @@ def remove_pledge(user: User, department_id: int, pledge_id: int) -> None:
 
 
 def _stamp(pledge: Pledge, user: User, action: str, tree: Tree) -> None:
-    now = utcnow()
+    now = clock.utcnow()
     pledge.updated_at, pledge.updated_by_id = now, user.id
     db.session.flush()
     db.session.add(PledgeRevision(

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import clock
 from courses.content import CourseSource, ItemSource, LessonSource, apply_content
-from courses.service import utcnow
 from extensions import db
 from quizzes.models import Attempt
 from tests.browser.conftest import login
@@ -111,7 +111,7 @@ def test_without_javascript_the_button_opens_the_summary(make, live_server, brow
 
 def move_deadline(seconds: float) -> None:
     attempt = db.session.scalar(select(Attempt))
-    attempt.deadline = utcnow() + timedelta(seconds=seconds)
+    attempt.deadline = clock.utcnow() + timedelta(seconds=seconds)
     attempt.submit_until = attempt.deadline
     db.session.commit()
 
