@@ -49,18 +49,9 @@ from accounts.navigation import header_links
 from accounts.preferences import school_defaults, time_zone_of
 from api.http import PREFIX as API_PREFIX
 from api.http import error_response as api_error_response
-from extensions import (
-    IdConverter,
-    babel,
-    configure_sqlite,
-    csrf,
-    db,
-    limiter,
-    login_manager,
-    migrate,
-    read_only,
-)
+from extensions import IdConverter, babel, csrf, db, limiter, login_manager, migrate
 from settings import load_settings, sweep_scratch
+from sqlite_concurrency import configure_sqlite, read_only
 
 FEATURE_PACKAGES = (accounts, courses, quizzes, authoring, reports, rollouts, api, audit, demo,
                     surveys)

@@ -10,11 +10,9 @@ import gc
 
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
     """Runs in each worker once it has loaded the app (worker.wsgi)."""
-    from extensions import (  # the master reads this file first
-        check_rate_limit_storage,
-        checkpoint_in_background,
-        db,
-    )
+    # imported here: the master reads this file first
+    from extensions import check_rate_limit_storage, db
+    from sqlite_concurrency import checkpoint_in_background
 
     # Raising here stops gunicorn ("Worker failed to boot") with the reason in its log.
     check_rate_limit_storage(worker.wsgi.config, worker.cfg.workers)

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import clock
 from accounts import policy
 from accounts.access import requires
 from api import tokens
 from api.forms import SCOPE_LABELS, RevokeForm, TokenForm
-from api.models import utcnow
 
 admin_bp = Blueprint("api_admin", __name__)
 
@@ -18,7 +18,7 @@ admin_bp = Blueprint("api_admin", __name__)
 @admin_bp.get("/admin/api-tokens")
 @requires(policy.may_administer)
 def tokens_list():  # type: ignore[no-untyped-def]
-    return render_template("api/tokens.html", tokens=tokens.list_tokens(), now=utcnow(),
+    return render_template("api/tokens.html", tokens=tokens.list_tokens(), now=clock.utcnow(),
                            revoke_form=RevokeForm(), scope_labels=SCOPE_LABELS)
 
 

@@ -41,7 +41,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from api.models import XapiStatement, utcnow
+import clock
+from api.models import XapiStatement
 from extensions import db
 
 XAPI_VERSION = "1.0.3"
@@ -321,7 +322,7 @@ class Forwarder:
     # --- state changes, each committed at once --------------------------------------------
 
     def _claim(self) -> tuple[str, list[XapiStatement]]:
-        now, token = utcnow(), str(uuid.uuid4())
+        now, token = clock.utcnow(), str(uuid.uuid4())
         free = (XapiStatement.forwarded_at.is_(None), XapiStatement.rejected_at.is_(None),
                 or_(XapiStatement.claimed_until.is_(None), XapiStatement.claimed_until < now))
         query = select(XapiStatement.id).where(*free).order_by(XapiStatement.id).limit(
@@ -339,7 +340,7 @@ class Forwarder:
 
     def _mark_sending(self, token: str, rows: list[XapiStatement]) -> list[XapiStatement]:
         """Stamp the rows as possibly at the LRS from now on; keep only those still ours."""
-        now = utcnow()
+        now = clock.utcnow()
         ids = [row.id for row in rows]
         db.session.execute(update(XapiStatement).where(
             XapiStatement.id.in_(ids), XapiStatement.claim == token,
@@ -354,12 +355,12 @@ class Forwarder:
     def _mark_forwarded(self, rows: list[XapiStatement]) -> None:
         db.session.execute(update(XapiStatement).where(
             XapiStatement.id.in_([row.id for row in rows])).values(
-            forwarded_at=utcnow(), send_started_at=None, last_error=None))
+            forwarded_at=clock.utcnow(), send_started_at=None, last_error=None))
         db.session.commit()
 
     def _mark_rejected(self, row: XapiStatement, message: str) -> None:
         db.session.execute(update(XapiStatement).where(XapiStatement.id == row.id).values(
-            rejected_at=utcnow(), send_started_at=None, last_error=message[:2000]))
+            rejected_at=clock.utcnow(), send_started_at=None, last_error=message[:2000]))
         db.session.commit()
         self.report.rejected += 1
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import clock
 from extensions import db
-
-
-def utcnow() -> datetime:
-    """Naive UTC with microseconds (the database clock may not be UTC; paging needs order)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class ApiToken(db.Model):
@@ -28,7 +24,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
     scopes: Mapped[str] = mapped_column(String(255))  # space-separated
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -61,7 +57,9 @@ class XapiStatement(db.Model):
     verb: Mapped[str] = mapped_column(String(200))
     object_id: Mapped[str] = mapped_column(String(500))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # to the microsecond: `?since=` pages by it (clock.utcnow_exact says why)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow_exact,
+                                                 index=True)
     forwarded_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     claim: Mapped[str | None] = mapped_column(String(36), index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime)

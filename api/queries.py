@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, User
-from accounts.preferences import local_today as current_day
 from accounts.tree import department_tree
 from api import xapi
 from courses.models import Assignment, Course, Enrollment, OutlineItem
@@ -170,7 +170,7 @@ def enrollments_query(*, dept_ids: set[int] | None = None, course_id: int | None
     elif status == "not_started":
         query = query.where(~done, Enrollment.started_at.is_(None))
     elif status == "overdue":
-        query = query.where(~done, Enrollment.due_date < (today or current_day()))
+        query = query.where(~done, Enrollment.due_date < (today or clock.today()))
     return query
 
 

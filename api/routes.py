@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, url_for
 from sqlalchemy import select
 
+import clock
 from accounts import service as accounts
 from accounts.models import ROLES, User
-from accounts.preferences import local_today as current_day
 from api import assignments, http, queries, service, xapi
 from api.http import (
     ApiError,
@@ -220,7 +220,7 @@ def create_assignment():  # type: ignore[no-untyped-def]
 @bp.get("/enrollments")
 @require_scope("reports:read")
 def list_enrollments():  # type: ignore[no-untyped-def]
-    today = current_day()
+    today = clock.today()
     query = queries.enrollments_query(
         dept_ids=_dept_filter(), course_id=_course_id_filter(),
         status=choice_param("status", queries.ENROLLMENT_STATUSES),

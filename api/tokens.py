@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from api.models import ApiToken, utcnow
+import clock
+from api.models import ApiToken
 from extensions import db
 
 TOKEN_PREFIX = "relay_"
@@ -65,7 +66,7 @@ def create_token(name: str, scopes: Iterable[str], *, created_by_id: int | None 
     if expires_in_days is not None and expires_in_days < 1:
         raise TokenError("a token expires after at least one day")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.utcnow()
     token = ApiToken(
         name=name, prefix=secret[len(TOKEN_PREFIX):][:8], token_hash=hash_secret(secret),
         scopes=" ".join(scope_list), created_by_id=created_by_id, created_at=now,
@@ -79,7 +80,7 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiToken | None:
     """The usable token with this secret, or None (unknown, revoked and expired look alike)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    now = now or utcnow()
+    now = now or clock.utcnow()
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
     if token is None or not token.is_usable(now):
         return None
@@ -93,7 +94,7 @@ def revoke_token(token: ApiToken) -> bool:
     """Revoke now; False if it already was. The row stays, for the record."""
     if token.revoked_at is not None:
         return False
-    token.revoked_at = utcnow()
+    token.revoked_at = clock.utcnow()
     db.session.commit()
     return True
 

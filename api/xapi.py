@@ -27,8 +27,9 @@ from urllib.parse import quote, urlsplit
 from flask import current_app
 from sqlalchemy import insert, select
 
+import clock
 from accounts.models import Department, User
-from api.models import XapiStatement, utcnow
+from api.models import XapiStatement
 from api.xapi_interactions import interaction
 from api.xapi_interactions import response as interaction_response
 from courses.models import Course, Enrollment, Lesson, OutlineItem
@@ -141,7 +142,7 @@ def event_time(when: datetime | None) -> datetime:
     earlier in the same second. An older stamp (an attempt closed lazily after its
     deadline) is the event's time and is kept.
     """
-    now = utcnow()
+    now = clock.utcnow_exact()
     if when is None:
         return now
     when = when.replace(tzinfo=None)
@@ -347,7 +348,7 @@ def on_course_completed(user: User, enrollment: Enrollment, **_: Any) -> None:
 
 
 def _attempt_duration(attempt: Attempt) -> str:
-    end = attempt.submitted_at or utcnow()
+    end = attempt.submitted_at or clock.utcnow_exact()
     return duration((end - attempt.started_at).total_seconds())
 
 

@@ -10,7 +10,8 @@ from accounts import policy
 from accounts.access import requires
 from audit import labels, links, service
 from audit.forms import LogFilterForm
-from extensions import page_arg, read_only
+from extensions import page_arg
+from sqlite_concurrency import read_only
 
 bp = Blueprint("audit", __name__)
 PAGE = 50

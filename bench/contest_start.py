@@ -74,7 +74,7 @@ def seed(uri: str, learners: int) -> None:
 
 def schedule(uri: str, seconds_ahead: float) -> tuple[int, float]:
     """The contest, starting `seconds_ahead` from now; returns its id and start (epoch)."""
-    from courses.service import utcnow
+    import clock
     from quizzes.models import Quiz
     from rollouts import contests
 
@@ -85,7 +85,7 @@ def schedule(uri: str, seconds_ahead: float) -> tuple[int, float]:
         trainer = db.session.scalar(db.select(User).limit(1))
         quiz = db.session.scalar(db.select(Quiz).where(Quiz.slug == "bench-bank"))
         root = db.session.scalar(db.select(Department).where(Department.code == "company"))
-        now = utcnow()
+        now = clock.utcnow()
         wait = max(2, int(seconds_ahead))
         contest = contests.schedule(trainer, "Bench contest", quiz.id,
                                     now + timedelta(seconds=wait), 30, 10, [root.id], now=now)

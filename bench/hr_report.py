@@ -125,9 +125,9 @@ def bench(backend: str, uri: str, learners: int, courses: int, repeat: int, naiv
           export: bool, instance: Path) -> None:
     from flask_migrate import upgrade
 
+    import clock
     from accounts.service import create_user
     from accounts.tree import department_tree
-    from courses.service import today as current_day
     from demo.generate import generate_company
     from reports import learners as drill
     from reports import maintenance, service
@@ -143,7 +143,7 @@ def bench(backend: str, uri: str, learners: int, courses: int, repeat: int, naiv
         for table in ("enrollments", "report_rollups", "report_rollup_days", "attempts",
                       "responses"):
             print(f"      {table}: {db.session.scalar(text(f'SELECT count(*) FROM {table}'))}")
-        today = current_day()
+        today = clock.today()
         tree = department_tree()
         scope = service.Scope(True, tuple(tree.roots), frozenset(), False, False)
         print(f"      departments: {len(tree.nodes)}")
@@ -261,8 +261,8 @@ def memory(field: str) -> float:
 
 
 def export_worker(uri: str, fmt: str, instance: Path) -> None:
+    import clock
     from accounts.tree import department_tree
-    from courses.service import today
     from reports import exports, service
     from reports.cli import export_enrollments
 
@@ -274,7 +274,7 @@ def export_worker(uri: str, fmt: str, instance: Path) -> None:
         target = Path(tempfile.mkdtemp()) / f"export.{fmt}"
         started = time.perf_counter()
         rows = export_enrollments(str(target), fmt, exports.enrollment_rows(
-            scope, tree, service.Filters(today())))
+            scope, tree, service.Filters(clock.today())))
         seconds = time.perf_counter() - started
         peak = memory("VmHWM")
         size = target.stat().st_size / 1024 / 1024

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app  # noqa: E402
 from bench.quiz_cycle_cost import _request, run_cycles  # noqa: E402
 from bench.quiz_submit import BENCH_SETTINGS, seed, spread  # noqa: E402
-from extensions import checkpoint_in_background, db  # noqa: E402
+from extensions import db  # noqa: E402
+from sqlite_concurrency import checkpoint_in_background  # noqa: E402
 
 
 def commit_times(cycles: int, background: bool) -> list[float]:

@@ -34,9 +34,9 @@ def bench(backend: str, uri: str, respondents: int, departments: int, repeat: in
           instance: Path) -> None:
     from flask_migrate import upgrade
 
+    import clock
     from accounts import service as accounts
     from api import tokens
-    from courses.service import today
     from surveys import results
     from surveys.generate import generate_cycle
     from surveys.models import Cycle, Rating
@@ -50,7 +50,7 @@ def bench(backend: str, uri: str, respondents: int, departments: int, repeat: in
         for n in range(departments - 1):
             accounts.create_department(f"bench-{n:02d}", f"部门 {n:02d}", parent=root)
         started = time.perf_counter()
-        report = generate_cycle(respondents, departments, today())
+        report = generate_cycle(respondents, departments, clock.today())
         print(f"    generate                                             "
               f"{time.perf_counter() - started:9.1f} s  ({report.ratings} ratings, "
               f"{report.scores} statement answers)", flush=True)

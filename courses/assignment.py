@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
+import clock
 from accounts.models import Department, User
-from accounts.preferences import local_today as current_day
 from accounts.tree import department_tree
 from courses.models import Assignment, Course, Enrollment
 from extensions import db
@@ -79,7 +79,7 @@ def due_date_for(assignment: Assignment, user: User, today: date | None = None) 
         return assignment.due_date
     if assignment.due_days is None:
         return None
-    today = today or current_day()
+    today = today or clock.today()
     start = user.hire_date if assignment.due_from == "hire" and user.hire_date else today
     return start + timedelta(days=assignment.due_days)
 

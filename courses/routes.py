@@ -21,7 +21,8 @@ from courses import service
 from courses.forms import ActionForm
 from courses.media import MIME, NAME
 from courses.models import Course, OutlineItem
-from extensions import db, read_only
+from extensions import db
+from sqlite_concurrency import read_only
 
 bp = Blueprint("courses", __name__)
 

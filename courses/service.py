@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+import clock
 from accounts.models import User
-from clock import today, utcnow  # noqa: F401  (today: until every caller asks clock)
 from courses.models import (
     Course,
     Enrollment,
@@ -31,7 +31,8 @@ from courses.progress import (
 )
 from courses.rendering import inline_bundled_diagrams, reading_minutes, render_markdown
 from courses.signals import course_completed, lesson_read, lesson_viewed
-from extensions import db, writing
+from extensions import db
+from sqlite_concurrency import writing
 
 
 def catalogue() -> list[Course]:
@@ -98,7 +99,7 @@ def record_visit(user: User, item: OutlineItem, seen: CourseProgress | None = No
     nothing, so the lesson page reads without SQLite's write lock in the common case.
     `seen`, the progress the caller has read, answers that without a transaction; the
     step is then compared again under the lock (two tabs opening the same new step
-    write once). Runs in a transaction of its own (extensions.writing): objects read
+    write once). Runs in a transaction of its own (sqlite_concurrency.writing): objects read
     before it expire.
     """
     if seen is not None and (seen.enrollment is None
@@ -113,7 +114,7 @@ def record_visit(user: User, item: OutlineItem, seen: CourseProgress | None = No
             db.session.rollback()
             return False
         enrollment.last_item_id = item_id
-        enrollment.started_at = enrollment.started_at or utcnow()
+        enrollment.started_at = enrollment.started_at or clock.utcnow()
         lesson_viewed.send(user, item=item)
         db.session.commit()
     return True
@@ -139,7 +140,7 @@ def mark_lesson_read(user: User, item: OutlineItem) -> bool:
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == item.lesson_id))
     if exists is None:
         db.session.add(LessonProgress(user_id=user.id, lesson_id=item.lesson_id,
-                                      read_at=utcnow()))
+                                      read_at=clock.utcnow()))
         db.session.flush()
         lesson_read.send(user, item=item)
     completed = record_step(user, item.course, step_key(item), True)
@@ -153,7 +154,7 @@ def mark_started(user: User, course: Course) -> Enrollment:
     if enrollment is None:
         enrollment = Enrollment(user_id=user.id, course_id=course.id, source="self")
         db.session.add(enrollment)
-    enrollment.started_at = enrollment.started_at or utcnow()
+    enrollment.started_at = enrollment.started_at or clock.utcnow()
     return enrollment
 
 
@@ -173,7 +174,7 @@ def record_step(user: User, course: Course, key: str, done: bool) -> bool:
         return False
     required = [item for item in learner_items(course) if item.required]
     if required and all(step_key(item) in steps for item in required):
-        enrollment.completed_at = utcnow()
+        enrollment.completed_at = clock.utcnow()
         enrollment.completed_department_id = user.department_id
         db.session.flush()
         course_completed.send(user, enrollment=enrollment)

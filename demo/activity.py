@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, User
 from courses import service as courses
@@ -83,7 +84,7 @@ def _grade_essays(rng: random.Random, report: ActivityReport) -> None:
 
 def _colleague(n: int, department: Department, rng: random.Random) -> User:
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
-    hired = courses.today() - timedelta(days=rng.randint(3, 60))
+    hired = clock.today() - timedelta(days=rng.randint(3, 60))
     user = accounts.add_user(EMAIL.format(n=n), name, roles=["learner"],
                              department=department, hire_date=hired, locale=None)
     db.session.commit()
@@ -93,7 +94,7 @@ def _colleague(n: int, department: Department, rng: random.Random) -> User:
 def _learn(user: User, weak: set[str], rng: random.Random, report: ActivityReport) -> None:
     """Work through the assigned courses in order, as far as this colleague has got."""
     ability = rng.uniform(0.55, 0.95)
-    days = (courses.today() - user.hire_date).days
+    days = (clock.today() - user.hire_date).days
     steps_left = int(days / 1.5 * rng.uniform(0.6, 1.4))  # about a step every 1.5 days
     enrollments = db.session.scalars(select(Enrollment).where(
         Enrollment.user_id == user.id).order_by(Enrollment.id)).all()

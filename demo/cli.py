@@ -1,6 +1,7 @@
 import click
 from flask.cli import AppGroup
 
+import clock
 from demo.activity import seed_activity
 from demo.rollouts import seed_rollouts
 from demo.service import DEMO_PASSWORD, PEOPLE, seed_demo
@@ -22,10 +23,9 @@ def seed_command(activity: bool) -> None:
                    f"{done.attempts} quiz attempt(s), {done.essays_graded} essay(s) graded")
         if seed_rollouts():
             click.echo("a past knowledge contest, answered lesson questions and a briefing")
-    from courses.service import today
     from surveys.demo import seed_surveys
 
-    surveys = seed_surveys(today())
+    surveys = seed_surveys(clock.today())
     click.echo(f"{surveys.pledges} pledge(s), {surveys.cycles} survey cycle(s), "
                f"{surveys.answered} survey answer set(s)")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -52,9 +52,8 @@ def generate_command(learners: int, courses: int, seed: int, survey_respondents:
     for line in summary(generate_company(learners, courses=courses, seed=seed)):
         click.echo(line)
     if survey_respondents:
-        from courses.service import today
         from surveys.generate import generate_cycle
 
-        made = generate_cycle(survey_respondents, survey_departments, today(), seed)
+        made = generate_cycle(survey_respondents, survey_departments, clock.today(), seed)
         click.echo(f"survey cycle {made.cycle_id}: {made.respondents} respondents across "
                    f"{made.departments} departments, {made.ratings} ratings")

@@ -24,12 +24,12 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, text, update
 
+import clock
 from accounts.models import Department, User
 from authoring.content_import import CourseSource, ItemSource, apply_content
 from courses.assignment import assign_course
 from courses.content import LessonSource
 from courses.models import Assignment, Course, Enrollment, LessonProgress, OutlineItem
-from courses.service import utcnow
 from extensions import db
 from quizzes.content import QuizSource, question_from_dict
 from quizzes.models import Attempt, QuizGrade, Response
@@ -119,7 +119,7 @@ def generate_company(learners: int, courses: int = 20, seed: int = 2026,
     """Add a generated company of `learners` people to the database, then rebuild rollups."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    today = today or utcnow().date()
+    today = today or clock.today()
     report = GenerateReport(learners=learners)
     course_rows = _courses(courses, quiz_every)
     root, teams = _departments(learners)

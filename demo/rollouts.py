@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, User
 from accounts.tree import department_tree
 from courses.models import Course, OutlineItem
-from courses.service import utcnow
 from extensions import db
 from quizzes.types import get_type
 from rollouts import briefings, contests
@@ -41,7 +41,7 @@ def seed_rollouts(seed: int = 2026) -> bool:
                                .order_by(Course.id))
     if trainer is None or course is None:
         return False
-    now = utcnow()
+    now = clock.utcnow()
     lessons = [i for i in course.items if i.kind == "lesson"]
     for email, position, text, reply, publish in QUESTIONS:
         asker = accounts.get_user_by_email(email)

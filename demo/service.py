@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+import clock
 from accounts import service as accounts
 from accounts.models import Department, SchoolSettings, User
 from accounts.preferences import update_school_settings
 from courses import service as courses
 from courses.assignment import assign_course
 from courses.models import Assignment, Course, Enrollment
-from courses.service import today as current_day
 from extensions import db
 from quizzes import essays
 from quizzes import service as quizzes
@@ -63,7 +63,7 @@ class SeedReport:
 
 def seed_demo(today: date | None = None) -> SeedReport:
     """Create what is missing; running it again adds nothing."""
-    today = today or current_day()
+    today = today or clock.today()
     departments = {d.code: d for d in db.session.scalars(select(Department))}
     created = 0
     for code, name, parent in DEPARTMENTS:

@@ -19,6 +19,7 @@ from flask.wrappers import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import clock
 from accounts import policy
 from accounts import service as accounts
 from accounts.access import requires
@@ -37,8 +38,6 @@ from quizzes.models import Attempt, Quiz, Response
 from quizzes.refill import refill
 from quizzes.service import get_quiz_by_slug
 from quizzes.types import AnswerError
-
-utcnow = courses.utcnow
 
 bp = Blueprint("quizzes", __name__)
 bp.add_app_template_filter(refill, "refill")
@@ -143,7 +142,7 @@ def _seconds_left(attempt: Attempt) -> int | None:
     wrong clock on the learner's computer cannot stretch or shorten the time."""
     if attempt.deadline is None:
         return None
-    return max(0, int((attempt.deadline - utcnow()).total_seconds()))
+    return max(0, int((attempt.deadline - clock.utcnow()).total_seconds()))
 
 
 @bp.post("/attempts/<int:attempt_id>")

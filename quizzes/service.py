@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+import clock
 from accounts.models import User
 from audit.service import record
 from courses import service as courses
@@ -39,8 +40,6 @@ from quizzes.models import (
 from quizzes.revisions import revision_facts
 from quizzes.signals import attempt_finished, attempt_graded, attempt_started
 from quizzes.types import AnswerError, get_type
-
-utcnow = courses.utcnow
 
 
 class AttemptError(Exception):
@@ -122,7 +121,7 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
     wait for the first, then find its attempt and continue it (not a second INSERT of
     the same attempt number, which PostgreSQL refused with a UniqueViolation).
     """
-    now = now or utcnow()
+    now = now or clock.utcnow()
     courses.lock_learner(user)
     status = quiz_status(user, quiz, now)
     if status.in_progress is not None:
@@ -161,7 +160,7 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
                      commit: bool = False) -> bool:
     """Lazily enforce the deadline: finish with what was saved before it. Committed
     with `commit` (a page opened after the deadline); else the caller's use case does."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     limit = attempt.submit_until or attempt.deadline
     if attempt.state != "in_progress" or limit is None or now <= limit:
         return False
@@ -202,7 +201,7 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
     malformed ones (AnswerError). The form values name options by the attempt's
     tokens; the stored answers by authored index.
     """
-    now = now or utcnow()
+    now = now or clock.utcnow()
     require_sequences(answers)
     # Core statements, not ORM objects: an autosave is the request a class sends most.
     # The attempt's row lock (SQLite: the write lock taken at BEGIN) orders the saves.
@@ -252,7 +251,7 @@ _SAVE_ANSWER = (update(Response.__table__)
 
 def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Grade and finish; a second submit returns the first result unchanged."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     _lock(attempt)
     if attempt.state == "finished":
         return attempt
@@ -361,7 +360,7 @@ def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int
 
 def close_overdue_attempts(now: datetime | None = None) -> int:
     """The command-line sweep for attempts nobody came back to."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     attempts = db.session.scalars(select(Attempt).where(
         Attempt.state == "in_progress", Attempt.deadline.is_not(None),
         func.coalesce(Attempt.submit_until, Attempt.deadline) < now)).all()

@@ -14,10 +14,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts import policy
 from accounts.models import Department, User
 from courses.models import Course, Enrollment
-from courses.service import utcnow
 from extensions import db
 from reports.models import Certificate
 
@@ -38,7 +38,8 @@ def normalise_code(text: str) -> str:
 
 def issue(enrollment: Enrollment) -> Certificate:
     """Add the enrollment's certificate to the session (no commit)."""
-    certificate = Certificate(enrollment_id=enrollment.id, code=new_code(), issued_at=utcnow())
+    certificate = Certificate(enrollment_id=enrollment.id, code=new_code(),
+                              issued_at=clock.utcnow())
     db.session.add(certificate)
     return certificate
 

@@ -16,9 +16,9 @@ from flask_babel import force_locale
 
 from accounts.preferences import local_today
 from accounts.tree import department_tree
-from extensions import reading_only
 from reports import exports, jobs, maintenance, reminders, service
 from settings import scratch_dir
+from sqlite_concurrency import reading_only
 
 EXPORT_FORMATS = ("csv", "xlsx")
 cli = AppGroup("reports", help="HR report rollups and exports.")

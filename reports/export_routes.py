@@ -29,12 +29,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from accounts.preferences import local_today
 from accounts.tree import Tree
-from extensions import db, read_only, reading_only
+from extensions import db
 from reports import exports, jobs, service
 from reports.forms import ExportForm, FilterForm
 from reports.routes import _filters, _scope, bp, known_args
 from reports.service import Filters, Scope
 from settings import scratch_dir
+from sqlite_concurrency import read_only, reading_only
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TICKET_SECONDS = 120  # between the audited POST and the stream it redirects to

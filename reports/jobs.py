@@ -32,17 +32,18 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+import clock
 from accounts import policy
 from accounts.models import User
 from accounts.preferences import local_day, local_today
 from accounts.tree import department_tree
 from audit.service import record
-from courses.service import utcnow
-from extensions import db, reading_only
+from extensions import db
 from reports import exports
 from reports.models import ExportJob
 from reports.service import Filters
 from settings import private_folder, scratch_dir, sweep_scratch
+from sqlite_concurrency import reading_only
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def request_export(user: User, fmt: str, filters: Filters, rows_expected: int,
         ExportJob.state.in_(ACTIVE)).order_by(ExportJob.id.desc()).limit(1))
     if same is not None and same.filters == filters_json(filters):
         return same
-    now = utcnow()
+    now = clock.utcnow()
     job = ExportJob(requester_id=user.id, kind="enrollments", fmt=fmt,
                     filters=filters_json(filters), locale=locale, state="queued",
                     rows_expected=rows_expected, rows_written=0, created_at=now,
@@ -166,7 +167,7 @@ def _worker_name() -> str:
 
 def _claim(job_id: int) -> bool:
     """queued -> running, in one UPDATE: two runners never write the same job."""
-    now = utcnow()
+    now = clock.utcnow()
     with db.engine.begin() as connection:
         claimed = connection.execute(
             update(ExportJob).where(ExportJob.id == job_id, ExportJob.state == "queued")
@@ -186,7 +187,7 @@ def _with_progress(rows: Iterator[list[Any]], job_id: int) -> Iterator[list[Any]
     for written, row in enumerate(rows, start=1):
         yield row
         if written % PROGRESS_EVERY == 0:
-            _set(job_id, rows_written=written, heartbeat_at=utcnow())
+            _set(job_id, rows_written=written, heartbeat_at=clock.utcnow())
 
 
 def run_job(job_id: int) -> ExportJob | None:
@@ -202,10 +203,10 @@ def run_job(job_id: int) -> ExportJob | None:
     except Exception as error:  # recorded on the job for its page; the log has the trace
         log.exception("export job %s failed", job_id)
         db.session.rollback()
-        _set(job_id, state="failed", error=str(error)[:2000], finished_at=utcnow())
+        _set(job_id, state="failed", error=str(error)[:2000], finished_at=clock.utcnow())
         return db.session.get(ExportJob, job_id)
     db.session.rollback()  # ends the read snapshot
-    now = utcnow()
+    now = clock.utcnow()
     _set(job_id, state="done", rows_written=written, rows_expected=written,
          stored_name=stored, size=size, finished_at=now, heartbeat_at=now,
          expires_at=now + timedelta(hours=app.config["EXPORT_KEEP_HOURS"]))
@@ -286,7 +287,7 @@ def jobs_for(user: User, limit: int = 50) -> list[ExportJob]:
 
 
 def downloadable(job: ExportJob, now: datetime | None = None) -> bool:
-    now = now or utcnow()
+    now = now or clock.utcnow()
     return (job.state == "done" and job.stored_name is not None
             and job.expires_at is not None and job.expires_at > now)
 
@@ -309,7 +310,7 @@ def progress_of(job: ExportJob) -> dict[str, Any]:
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Delete expired files, fail running jobs whose worker died, remove dead scratch."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     app = current_app
     counts = {"expired": 0, "failed": 0, "orphans": 0,
               "scratch": len(sweep_scratch(app.instance_path,

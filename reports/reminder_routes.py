@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from accounts import policy
 from accounts.access import requires
 from accounts.preferences import local_today
-from extensions import read_only
 from reports import reminders
 from reports.forms import ReminderForm
 from reports.routes import bp
+from sqlite_concurrency import read_only
 
 DEFAULT_WINDOW = 3
 

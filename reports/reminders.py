@@ -20,12 +20,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts.mail import Mailer, locale_of
 from accounts.models import User
 from accounts.preferences import local_today
 from accounts.tree import department_tree
 from courses.models import Course, Enrollment
-from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
 
@@ -163,7 +163,7 @@ def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderRep
                 continue
             if mailer is not None:
                 mailer.send(message.email, message.subject, message.body)
-                row.sent_at = utcnow()
+                row.sent_at = clock.utcnow()
                 report.sent += 1
             else:
                 report.held += 1

@@ -24,12 +24,13 @@ from accounts.models import User
 from accounts.preferences import local_today
 from accounts.tree import Tree, department_tree
 from courses.models import Enrollment
-from extensions import db, limiter, page_arg, read_only
+from extensions import db, limiter, page_arg
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.service import get_quiz_by_slug
 from reports import certificates, learners, mastery, reminders, service
 from reports.forms import ExportForm, FilterForm, LearnerFilterForm, VerifyForm
 from reports.service import Filters, ReportAccessError, Scope
+from sqlite_concurrency import read_only
 
 bp = Blueprint("reports", __name__)
 OUTBOX_PAGE = 50

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts.mail import locale_of
 from accounts.models import Department, User
 from accounts.tree import Tree, department_tree
 from courses.models import Course
 from courses.rendering import render_markdown
-from courses.service import utcnow
 from extensions import db
 from reports.service import Scope, privacy_threshold
 from rollouts import outbox
@@ -46,7 +46,7 @@ def create(author: User, title: str, body: str, department_ids: list[int],
     if course_id and db.session.get(Course, course_id) is None:
         raise BriefingError(_("Related course: no such course."))
     briefing = Briefing(title=title[:200], body=body, body_html=render_markdown(body),
-                        course_id=course_id or None, author_id=author.id, created_at=utcnow(),
+                        course_id=course_id or None, author_id=author.id, created_at=clock.utcnow(),
                         audience=[BriefingDepartment(department_id=d) for d in sorted(known)])
     db.session.add(briefing)
     db.session.commit()
@@ -92,7 +92,7 @@ def confirm(user: User, briefing: Briefing) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(BriefingReceipt(briefing_id=briefing.id, user_id=user.id,
-                                           confirmed_at=utcnow()))
+                                           confirmed_at=clock.utcnow()))
     except IntegrityError:
         pass  # confirmed already (a double click, or two tabs)
     db.session.commit()

@@ -10,17 +10,18 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import clock
 from accounts import policy
 from accounts.access import requires
 from accounts.preferences import time_zone_of
 from accounts.tree import department_tree
-from courses.service import utcnow
-from extensions import db, read_only
+from extensions import db
 from quizzes.forms import raw_answer
 from quizzes.models import Quiz
 from rollouts import contests
 from rollouts.forms import ActionForm, ContestForm, JoinForm
 from rollouts.routes import bp, department_choices
+from sqlite_concurrency import read_only
 
 LOBBY_REFRESH_MAX = 30  # seconds between the lobby's meta refreshes
 PROJECTOR_REFRESH = 10
@@ -39,7 +40,7 @@ def _may_watch(contest: contests.Contest) -> bool:
 @requires(policy.is_staff)
 def contest_list():  # type: ignore[no-untyped-def]
     return render_template("rollouts/contests.html", contests=contests.listing(),
-                           now=utcnow())
+                           now=clock.utcnow())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -73,7 +74,7 @@ def contest(contest_id: int):  # type: ignore[no-untyped-def]
     item = _contest_or_404(contest_id)
     if not _may_watch(item):
         abort(403)
-    now = utcnow()
+    now = clock.utcnow()
     phase = contests.phase(item, now)
     entry = contests.entry_of(current_user, item)
     if phase == "running" and entry is not None and entry.finished_at is None:

@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+import clock
 from accounts.models import Department, User
 from accounts.tree import Tree, department_tree
-from courses.service import utcnow
 from extensions import db
 from quizzes.attempts import draw_questions, option_tokens
 from quizzes.models import QuestionRevision, Quiz
@@ -49,7 +49,7 @@ class ContestClosed(ContestError):
 
 def schedule(author: User, title: str, quiz_id: int, starts_at: datetime, minutes: int,
              per_person: int, department_ids: list[int], now: datetime | None = None) -> Contest:
-    now = now or utcnow()
+    now = now or clock.utcnow()
     title = (title or "").strip()
     if not title:
         raise ContestError(_("Title: write something first."))
@@ -87,7 +87,7 @@ def listing() -> list[Contest]:
 
 
 def phase(contest: Contest, now: datetime | None = None) -> str:
-    now = now or utcnow()
+    now = now or clock.utcnow()
     if now < contest.starts_at:
         return "lobby"
     return "running" if now <= contest.ends_at else "over"
@@ -105,7 +105,7 @@ def upcoming_for(user: User, now: datetime | None = None) -> list[Contest]:
     """Contests the user is invited to that have not ended (for the home page)."""
     if user.department_id is None:
         return []
-    now = now or utcnow()
+    now = now or clock.utcnow()
     tree = department_tree()
     above = [user.department_id, *tree.ancestors(user.department_id)]
     found = db.session.scalars(select(Contest).join(ContestDepartment)
@@ -130,7 +130,7 @@ def _layout(contest: Contest, rng: random.Random) -> list[dict[str, Any]]:
 def join(user: User, contest: Contest, show_name: bool = False,
          now: datetime | None = None) -> ContestEntry:
     """The user's entry, drawn at the start; joining again returns the same entry."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     entry = entry_of(user, contest)
     if entry is not None:
         return entry
@@ -197,7 +197,7 @@ def _lock(entry: ContestEntry) -> ContestEntry:
 def save(entry: ContestEntry, raw: dict[int, dict[str, list[str]]],
          now: datetime | None = None) -> None:
     """Store answers {slot: form values}; refused once the contest's time is up."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     entry = _lock(entry)
     contest = db.session.get(Contest, entry.contest_id)
     if entry.finished_at is not None:
@@ -222,7 +222,7 @@ def save(entry: ContestEntry, raw: dict[int, dict[str, list[str]]],
 
 
 def finish(entry: ContestEntry, now: datetime | None = None) -> ContestEntry:
-    now = now or utcnow()
+    now = now or clock.utcnow()
     entry = _lock(entry)
     if entry.finished_at is None:
         _finish(entry, db.session.get(Contest, entry.contest_id), now)
@@ -246,7 +246,7 @@ def _finish(entry: ContestEntry, contest: Contest, now: datetime) -> None:
 
 def close_expired(contest: Contest, now: datetime | None = None) -> int:
     """Finish every open entry once the contest is over (results page, CLI)."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     if phase(contest, now) != "over":
         return 0
     open_entries = list(db.session.scalars(select(ContestEntry).where(

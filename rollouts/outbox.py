@@ -14,10 +14,10 @@ import smtplib
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts.mail import Mailer
 from accounts.models import User
 from accounts.preferences import local_today
-from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
 
@@ -44,7 +44,7 @@ def deliver(rows: list[OutboxMessage | None]) -> int:
     try:
         for row in db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
             mailer.send(row.to_email, row.subject, row.body)
-            row.sent_at = utcnow()
+            row.sent_at = clock.utcnow()
             sent += 1
             db.session.commit()
     except (OSError, smtplib.SMTPException):

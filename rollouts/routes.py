@@ -13,10 +13,10 @@ from accounts.access import requires
 from accounts.tree import Tree, department_tree
 from courses import service as courses
 from courses.models import OutlineItem
-from extensions import read_only
 from reports.service import privacy_threshold
 from rollouts import briefings, contests, service
 from rollouts.forms import ActionForm, AnswerForm, BriefingForm, QuestionForm
+from sqlite_concurrency import read_only
 
 bp = Blueprint("rollouts", __name__, template_folder="../templates")
 

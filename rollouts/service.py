@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+import clock
 from accounts.mail import locale_of
 from accounts.models import User
 from courses.models import Course, OutlineItem
 from courses.rendering import render_markdown
-from courses.service import utcnow
 from extensions import db
 from rollouts import outbox
 from rollouts.models import LessonQuestion
@@ -62,7 +62,7 @@ def ask(user: User, item: OutlineItem, body: str, now: datetime | None = None) -
     if item.kind != "lesson":
         raise QuestionError(_("Questions are asked on lessons."))
     text = _text(body, _("Question"), QUESTION_MAX)
-    now = now or utcnow()
+    now = now or clock.utcnow()
     limit = int(current_app.config["QUESTIONS_PER_HOUR"])
     recent = db.session.scalar(select(func.count(LessonQuestion.id)).where(
         LessonQuestion.asker_id == user.id,
@@ -106,7 +106,7 @@ class QueueRow:
 
 def queue(now: datetime | None = None, answered: bool = False) -> list[QueueRow]:
     """Open questions, oldest first (or the answered ones, newest answer first)."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     query = (select(LessonQuestion)
              .options(joinedload(LessonQuestion.asker),
                       joinedload(LessonQuestion.item).joinedload(OutlineItem.course),
@@ -136,7 +136,7 @@ def answer(question: LessonQuestion, trainer: User, text: str, publish: bool,
     question.answerer_id = trainer.id
     question.published = publish
     if first:
-        question.answered_at = now or utcnow()
+        question.answered_at = now or clock.utcnow()
         question.seen_at = None
         mail = outbox.record(*_answer_mail(question), kind="answer", recipient=question.asker)
     db.session.commit()
@@ -176,7 +176,7 @@ def unseen_answers(user: User) -> list[LessonQuestion]:
 
 def dismiss_answers(user: User) -> None:
     for question in unseen_answers(user):
-        question.seen_at = utcnow()
+        question.seen_at = clock.utcnow()
     db.session.commit()
 
 

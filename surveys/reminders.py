@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import clock
 from accounts.mail import Mailer, locale_of
 from accounts.models import User
-from courses.service import utcnow
 from extensions import db
 from reports.models import OutboxMessage
 from reports.reminders import ReminderReport
@@ -63,7 +63,7 @@ def send(cycle: Cycle, day: date, base_url: str = "") -> ReminderReport:
                 continue
             if mailer is not None:
                 mailer.send(user.email, subject, body)
-                row.sent_at = utcnow()
+                row.sent_at = clock.utcnow()
                 report.sent += 1
             else:
                 report.held += 1

@@ -17,10 +17,10 @@ from flask_login import current_user, login_required
 from accounts import policy
 from accounts.preferences import local_today
 from accounts.tree import department_tree
-from extensions import read_only
 from reports.exports import csv_chunks, write_xlsx
 from reports.service import Scope
 from settings import scratch_dir
+from sqlite_concurrency import read_only
 from surveys import answers, exports, results, service
 from surveys.routes import _cycle, bp
 

@@ -19,8 +19,9 @@ from accounts import service as accounts
 from accounts.access import requires
 from accounts.preferences import local_today
 from accounts.tree import department_tree
-from extensions import db, limiter, read_only
+from extensions import db, limiter
 from reports.service import privacy_threshold
+from sqlite_concurrency import read_only
 from surveys import answers, reminders, results, service
 from surveys.forms import (
     ActionForm,

@@ -14,10 +14,10 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+import clock
 from accounts import policy
 from accounts.models import Department, User
 from accounts.tree import Tree, department_tree
-from courses.service import utcnow
 from extensions import db
 from surveys.models import (
     FACTORS,
@@ -133,7 +133,7 @@ def remove_pledge(user: User, department_id: int, pledge_id: int) -> None:
 
 
 def _stamp(pledge: Pledge, user: User, action: str, tree: Tree) -> None:
-    now = utcnow()
+    now = clock.utcnow()
     pledge.updated_at, pledge.updated_by_id = now, user.id
     db.session.flush()
     db.session.add(PledgeRevision(

@@ -28,8 +28,8 @@ from sqlalchemy import create_engine, make_url, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import clock  # noqa: E402
 from app import create_app  # noqa: E402
-from courses.service import today as current_day  # noqa: E402
 from extensions import db  # noqa: E402
 from tests.factories import Factories  # noqa: E402
 
@@ -220,7 +220,7 @@ def auth(client) -> AuthActions:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def today() -> date:
-    return current_day()
+    return clock.today()
 
 
 class Inbox:

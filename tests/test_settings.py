@@ -15,8 +15,9 @@ from flask_babel import gettext
 from gunicorn.config import Config
 
 from app import create_app
-from extensions import INLINE_CHECKPOINT_PAGES, db
+from extensions import db
 from settings import SettingsError, load_settings
+from sqlite_concurrency import INLINE_CHECKPOINT_PAGES
 from tests.conftest import TEST_SETTINGS
 
 

@@ -12,7 +12,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from extensions import (
+from sqlite_concurrency import (
     INLINE_CHECKPOINT_PAGES,
     WriterGate,
     checkpoint_in_background,

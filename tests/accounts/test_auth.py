@@ -1,8 +1,8 @@
 
 from flask import session
 
+import clock
 from accounts import service
-from courses.service import today as current_day
 from tests.factories import PASSWORD
 
 
@@ -97,7 +97,7 @@ def test_open_redirect_after_login_is_refused(client, make):
 def test_post_without_csrf_token_is_refused(app_factory):
     app = app_factory(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        service.create_user("h@example.com", "H", password=PASSWORD, hire_date=current_day())
+        service.create_user("h@example.com", "H", password=PASSWORD, hire_date=clock.today())
     client = app.test_client()
     response = client.post("/login", data={"email": "h@example.com", "password": PASSWORD})
     assert response.status_code == 400

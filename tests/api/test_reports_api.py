@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+import clock
 from accounts import service as accounts
 from courses.assignment import assign_course
 from courses.models import Assignment, Enrollment
-from courses.service import today as current_day
 from extensions import db
 from tests.api.conftest import answer_quiz, read_all
 from tests.statements import statements_run
@@ -47,7 +47,7 @@ def test_assignments_are_listed_and_created(api, make):
     assert len(api.get("/assignments?everyone=true").json["data"]) == 1
     assert api.get("/assignments?department=ghost").json["data"] == []
     enrollment = api.get("/enrollments?course=intro").json["data"][0]
-    assert enrollment["due_date"] == (current_day() + timedelta(days=14)).isoformat()
+    assert enrollment["due_date"] == (clock.today() + timedelta(days=14)).isoformat()
 
     refused = api.post("/assignments", {"course": "ghost", "department": "nowhere",
                                         "due_date": "2026-13-01", "due_days": -1,
@@ -67,7 +67,7 @@ def test_enrollment_filters(api, make):
     other = make.department("other")
     course = make.course("intro", lessons=1)
     second = make.course("second", lessons=1)
-    assign_course(course, None, due_date=current_day() - timedelta(days=1))
+    assign_course(course, None, due_date=clock.today() - timedelta(days=1))
     assign_course(second, sales)
     done = make.user("done@example.com", department=sales)
     make.user("idle@example.com", department=company)

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+import clock
 from api import lrs, xapi
-from api.models import XapiStatement, utcnow
+from api.models import XapiStatement
 from extensions import db
 from tests.api.fake_lrs import PASSWORD, USERNAME, FakeLrs
 from tests.factories import Factories
@@ -212,7 +213,7 @@ def forwarded_ids() -> set[str]:
 
 def expire_leases() -> None:
     """As if the forwarder had died holding its batch, and its lease had run out."""
-    db.session.execute(update(XapiStatement).values(claimed_until=utcnow() - timedelta(1)))
+    db.session.execute(update(XapiStatement).values(claimed_until=clock.utcnow() - timedelta(1)))
     db.session.commit()
 
 
@@ -223,7 +224,7 @@ def test_an_lrs_that_lacks_an_in_doubt_statement_gets_it_again(app, server, unkn
     ids = add_statements(3)
     server.start()
     server.unknown_status = unknown_status
-    db.session.execute(update(XapiStatement).values(send_started_at=utcnow()))  # in doubt
+    db.session.execute(update(XapiStatement).values(send_started_at=clock.utcnow()))  # in doubt
     db.session.commit()
     server.stored[ids[0]] = rows()[0].payload  # only the first one had landed
 

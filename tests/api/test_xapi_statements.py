@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+import clock
 from api import xapi
 from api.models import XapiStatement
 from courses import service as courses
@@ -168,7 +169,7 @@ def test_statements_are_paged_with_since_and_more(make, client, issue):
 
 def test_event_times_keep_milliseconds(monkeypatch):
     now = datetime(2026, 3, 1, 9, 30, 15, 700_000)
-    monkeypatch.setattr(xapi, "utcnow", lambda: now)
+    monkeypatch.setattr(clock, "utcnow_exact", lambda: now)
     # a row stamped in whole seconds in this very transaction: the clock, to the ms
     assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 15)) == "2026-03-01T09:30:15.700Z"
     # an older stamp is the event's own time (an attempt closed after its deadline)

@@ -4,13 +4,13 @@ import re
 
 from sqlalchemy import select
 
+import clock
 from accounts.tree import department_tree
 from api.queries import outline_json
 from authoring import service
 from courses.models import Lesson, LessonRevision
 from courses.rendering import render_markdown
 from courses.service import get_enrollment
-from courses.service import today as current_day
 from extensions import db
 from reports.learners import transcript
 from tests.authoring.conftest import login_as
@@ -194,5 +194,5 @@ def test_steps_added_to_a_published_course_stay_hidden_until_published(app, make
     assert get_enrollment(learner_user, course).completed_at is not None
     # HR's transcript and the API's outline show what learners see, too
     assert [step["slug"] for step in outline_json(course)] == ["lesson-1"]
-    (line,) = transcript(learner_user, department_tree(), current_day())
+    (line,) = transcript(learner_user, department_tree(), clock.today())
     assert len(line.items) == 1

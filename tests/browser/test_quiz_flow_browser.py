@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import clock
 from authoring.content_import import CourseSource, ItemSource, apply_content
 from courses.content import LessonSource
-from courses.service import utcnow
 from extensions import db
 from quizzes.models import Attempt
 from tests.browser.conftest import login
@@ -112,7 +112,7 @@ def test_without_javascript_the_button_opens_the_summary(make, live_server, brow
 
 def move_deadline(seconds: float) -> None:
     attempt = db.session.scalar(select(Attempt))
-    attempt.deadline = utcnow() + timedelta(seconds=seconds)
+    attempt.deadline = clock.utcnow() + timedelta(seconds=seconds)
     attempt.submit_until = attempt.deadline
     db.session.commit()
 

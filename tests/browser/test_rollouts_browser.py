@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from courses.service import utcnow
+import clock
 from extensions import db
 from rollouts import contests
 from rollouts import service as questions
@@ -44,7 +44,7 @@ def test_learner_asks_a_question_and_joins_a_contest(app, make, live_server, zh_
     earlier = questions.ask(make.user(department=team), lesson, "交接需要签字吗？")
     questions.answer(earlier, trainer, "不需要签字，但要**当面确认**。", publish=True)
     contest = contests.schedule(trainer, "接力知识竞赛", quiz_item.quiz_id,
-                                utcnow() + timedelta(seconds=25), 10, 3, [team.id])
+                                clock.utcnow() + timedelta(seconds=25), 10, 3, [team.id])
     lesson_id, contest_id, email = lesson.id, contest.id, ann.email
     db.session.commit()  # and touch no model after: SQLite's write lock must stay free
     page, base = zh_page, live_server

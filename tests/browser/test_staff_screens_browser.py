@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+import clock
 from audit import service as audit
 from authoring import service as authoring
 from courses.assignment import assign_course
 from courses.models import Course, LessonRevision
-from courses.service import today
 from extensions import db
 from quizzes.models import Question
 from reports.models import OutboxMessage
@@ -159,9 +159,9 @@ def test_the_audit_log_filters_by_person_and_kind(make, live_server, zh_page):
 def test_hr_previews_reminders_then_sends_them(make, live_server, zh_page):
     sales = make.department("sales", "销售部")
     learner = make.user("lin@example.com", name="林晓", department=sales,
-                        hire_date=today() - timedelta(days=30))
+                        hire_date=clock.today() - timedelta(days=30))
     course = make.course("onb", lessons=1)
-    assign_course(course, sales, due_date=today() - timedelta(days=2))
+    assign_course(course, sales, due_date=clock.today() - timedelta(days=2))
     make.user("hr@example.com", roles=("hr",))
     learner.locale = "zh_CN"
     db.session.commit()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
+import clock
 from accounts.models import User
 from accounts.preferences import update_school_settings
 from courses import service as courses
@@ -34,7 +35,7 @@ def test_the_browsers_zone_is_kept_at_sign_in_and_reports_follow_it(
     update_school_settings("zh_CN", "Asia/Shanghai")
     for email in ("ny@example.com", "sh@example.com", "nojs@example.com"):
         make.user(email, roles=("hr",))
-    day = courses.utcnow().date()
+    day = clock.utcnow().date()
     late = datetime.combine(day, time(23, 30))  # already 07:30 tomorrow in Shanghai
     monkeypatch.setattr(courses, "utcnow", lambda: late)
     db.session.commit()

@@ -3,10 +3,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+import clock
 from accounts import service as accounts
 from courses.assignment import AssignmentError, assign_course
 from courses.models import Enrollment
-from courses.service import today as current_day
 from extensions import db
 
 
@@ -51,7 +51,7 @@ def test_everyone_includes_people_without_a_department(make):
     course = make.course()
     assign_course(course, None, due_days=7, due_from="assignment")
     nobody = make.user()
-    assert enrollment(nobody, course).due_date == current_day() + timedelta(days=7)
+    assert enrollment(nobody, course).due_date == clock.today() + timedelta(days=7)
 
 
 def test_transfer_adds_new_courses_and_keeps_what_was_done(make, tree, client, auth):
@@ -75,9 +75,9 @@ def test_hire_date_missing_falls_back_to_today_and_bad_rules_are_refused(make, t
     course = make.course()
     assign_course(course, tree[0], due_days=3)
     learner = make.user(department=tree[3])
-    assert enrollment(learner, course).due_date == current_day() + timedelta(days=3)
+    assert enrollment(learner, course).due_date == clock.today() + timedelta(days=3)
     with pytest.raises(AssignmentError):
-        assign_course(course, tree[0], due_days=3, due_date=current_day())
+        assign_course(course, tree[0], due_days=3, due_date=clock.today())
     with pytest.raises(AssignmentError):
         assign_course(course, tree[0], due_days=-1)
 

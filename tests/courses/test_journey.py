@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+import clock
 from courses.assignment import assign_course
 from courses.models import Enrollment
-from courses.service import today as current_day
 from extensions import db
 from tests.statements import statements_run
 
@@ -15,7 +15,7 @@ def test_new_hire_reads_every_lesson_and_completes_the_course(client, auth, make
     team = make.department("sales")
     course = make.course("onboarding", lessons=3)
     assign_course(course, team, due_days=14)
-    hired = current_day() - timedelta(days=2)
+    hired = clock.today() - timedelta(days=2)
     learner = make.user("new@example.com", department=team, hire_date=hired)
 
     auth.login("new@example.com")
@@ -63,7 +63,7 @@ def test_optional_items_do_not_block_completion(client, auth, make):
 def test_overdue_is_marked_on_home(client, auth, make):
     team = make.department("ops")
     assign_course(make.course("late"), team, due_days=3)
-    make.user("late@example.com", department=team, hire_date=current_day() - timedelta(days=10))
+    make.user("late@example.com", department=team, hire_date=clock.today() - timedelta(days=10))
     auth.login("late@example.com")
     assert "Overdue since" in client.get("/home").get_data(as_text=True)
 

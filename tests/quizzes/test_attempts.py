@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
+import clock
 from api.models import XapiStatement
 from courses.models import Enrollment
-from courses.service import utcnow
 from extensions import db
 from quizzes import attempt_views, service
 from quizzes.content import CaseSource, QuizSource, question_from_dict
@@ -49,7 +49,7 @@ def quiz_course(make, **settings):
 
 def test_time_limit_passing_mid_attempt_keeps_what_was_saved(make, learner):
     _, quiz = quiz_course(make, time_limit_minutes=10)
-    start = utcnow()
+    start = clock.utcnow()
     attempt = service.start_attempt(learner, quiz, now=start)
     assert attempt.deadline == start + timedelta(minutes=10)
     service.save_answers(attempt, answer_for(attempt, 0, correct_option(attempt, 0)),
@@ -66,7 +66,7 @@ def test_an_attempt_another_request_closed_is_not_closed_again(make, learner):
     """A request that read the attempt before another closed it sees, under the lock,
     that it is finished: no second grading, no second set of statements."""
     _, quiz = quiz_course(make, time_limit_minutes=10)
-    start = utcnow()
+    start = clock.utcnow()
     attempt = service.start_attempt(learner, quiz, now=start)
     service.submit_attempt(attempt, now=start + timedelta(minutes=11))  # the other request
     statements = db.session.scalar(select(func.count()).select_from(XapiStatement))
@@ -79,7 +79,7 @@ def test_an_attempt_another_request_closed_is_not_closed_again(make, learner):
 
 def test_grace_period_allows_submit_but_not_new_answers(make, learner):
     _, quiz = quiz_course(make, time_limit_minutes=5, deadline_action="grace", grace_minutes=3)
-    start = utcnow()
+    start = clock.utcnow()
     attempt = service.start_attempt(learner, quiz, now=start)
     with pytest.raises(service.AttemptClosed):
         service.save_answers(attempt, answer_for(attempt, 0, 0), now=start + timedelta(minutes=6))
@@ -90,7 +90,7 @@ def test_grace_period_allows_submit_but_not_new_answers(make, learner):
 def test_extra_time_override_moves_the_deadline(make, learner):
     _, quiz = quiz_course(make, time_limit_minutes=10)
     service.set_override(quiz, learner, extra_minutes=15, extra_attempts=0)
-    start = utcnow()
+    start = clock.utcnow()
     attempt = service.start_attempt(learner, quiz, now=start)
     assert attempt.deadline == start + timedelta(minutes=25)
 
@@ -101,7 +101,7 @@ def test_second_submit_returns_the_first_result(make, learner):
     answer_all(attempt)
     first = service.submit_attempt(attempt)
     stamp, score = first.submitted_at, first.score
-    again = service.submit_attempt(attempt, now=utcnow() + timedelta(minutes=5))
+    again = service.submit_attempt(attempt, now=clock.utcnow() + timedelta(minutes=5))
     assert (again.submitted_at, again.score) == (stamp, score) and score == 1.0
 
 
@@ -195,7 +195,7 @@ def test_stale_answer_is_refused_without_overwriting(make, learner):
 
 def test_close_overdue_command_finishes_abandoned_attempts(make, learner, runner):
     _, quiz = quiz_course(make, time_limit_minutes=1)
-    attempt = service.start_attempt(learner, quiz, now=utcnow() - timedelta(minutes=5))
+    attempt = service.start_attempt(learner, quiz, now=clock.utcnow() - timedelta(minutes=5))
     result = runner.invoke(args=["quizzes", "close-overdue"])
     assert "closed 1 attempt" in result.output
     db.session.refresh(attempt)

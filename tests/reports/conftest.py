@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+import clock as relay_clock  # the name `clock` is this file's fixture
 from accounts import service as accounts
 from accounts.models import Department, User
 from courses import service as courses
@@ -37,11 +38,11 @@ from tests.factories import PASSWORD
 
 
 class Clock:
-    """Patches courses' clock; `at(day)` sets it to 09:00 UTC of that day."""
+    """Patches Relay's clock; `at(day)` sets it to 09:00 UTC of that day."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.now = courses.utcnow()
-        monkeypatch.setattr(courses, "utcnow", lambda: self.now)
+        self.now = relay_clock.utcnow()
+        monkeypatch.setattr(relay_clock, "utcnow", lambda: self.now)
 
     def at(self, day: date, hour: int = 9) -> datetime:
         self.now = datetime.combine(day, time(hour))
@@ -87,7 +88,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 @pytest.fixture
 def company(app, make, clock) -> Company:  # type: ignore[no-untyped-def]
-    T = courses.utcnow().date()
+    T = relay_clock.today()
     acme = make.department("acme", "Acme")
     sales = make.department("sales", "Sales", parent=acme)
     east = make.department("east", "East", parent=sales)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import clock
 from accounts.models import User
 from audit.models import AuditEntry
-from courses.service import utcnow
 from extensions import db
 from reports import exports, jobs
 from reports.models import ExportJob
@@ -140,8 +140,8 @@ def test_a_finished_file_expires_after_a_day(jobs_app):
     with jobs_app.app_context():
         stored = jobs.stored_path(db.session.get(ExportJob, job_id))
         assert stored.is_file()
-        assert jobs.sweep(utcnow() + timedelta(hours=23))["expired"] == 0
-        assert jobs.sweep(utcnow() + timedelta(hours=24, minutes=1))["expired"] == 1
+        assert jobs.sweep(clock.utcnow() + timedelta(hours=23))["expired"] == 0
+        assert jobs.sweep(clock.utcnow() + timedelta(hours=24, minutes=1))["expired"] == 1
         assert not stored.exists()
         assert db.session.get(ExportJob, job_id).state == "expired"
     gone = hr.get(f"/reports/exports/{job_id}/download")
@@ -154,7 +154,7 @@ def test_a_file_past_its_time_is_refused_before_the_sweep(jobs_app):
     run(jobs_app, job_id)
     with jobs_app.app_context():
         job = db.session.get(ExportJob, job_id)
-        job.expires_at = utcnow() - timedelta(seconds=1)
+        job.expires_at = clock.utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert hr.get(f"/reports/exports/{job_id}/download").status_code == 410
 
@@ -168,7 +168,7 @@ def test_a_running_job_whose_worker_died_is_failed_by_the_sweep(jobs_app):
     os.waitpid(dead, 0)  # a pid that no process has now
     with jobs_app.app_context():
         job = db.session.get(ExportJob, job_id)
-        job.state, job.heartbeat_at = "running", utcnow()
+        job.state, job.heartbeat_at = "running", clock.utcnow()
         job.worker = f"{socket.gethostname()}.{dead}"
         db.session.commit()
         assert jobs.sweep()["failed"] == 1

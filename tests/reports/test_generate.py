@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+import clock
 from accounts.models import Department, User
 from accounts.tree import department_tree
 from courses.models import Enrollment
-from courses.service import today
 from extensions import db
 from quizzes.models import Attempt, Response
 from reports import maintenance, service
@@ -27,7 +27,7 @@ def test_generate_a_small_company(app, runner, monkeypatch):
     assert maintenance.check() == []
     tree = department_tree()
     scope = service.Scope(True, tuple(tree.roots), frozenset(), True, True)
-    board = service.dashboard(scope, service.Filters(today()), None, tree)
+    board = service.dashboard(scope, service.Filters(clock.today()), None, tree)
     assert board.total.members == 120 and board.total.enrolled == 480
     assert 0 < board.total.completed < 480 and board.total.score_n > 0
     # a second run adds another company's worth of people under the same root
