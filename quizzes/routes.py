@@ -60,7 +60,7 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 @login_required
 def quiz(slug: str):  # type: ignore[no-untyped-def]
     quiz = _quiz_or_404(slug)
-    status = service.quiz_status(current_user, quiz, commit=True)
+    status = service.quiz_status(current_user, quiz)
     return render_template("quizzes/quiz.html", quiz=quiz, status=status, form=AttemptForm())
 
 
@@ -82,7 +82,7 @@ def start(slug: str):  # type: ignore[no-untyped-def]
 @login_required
 def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     attempt = _attempt_or_404(attempt_id)
-    if service.close_if_expired(attempt, commit=True):
+    if service.close_if_expired(attempt):
         flash(_("Time is up: your saved answers were submitted."), "warning")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     if attempt.state == "finished":
@@ -173,7 +173,6 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
             flash(_("Your answers were not saved: %(reason)s", reason=_reason(error)), "error")
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     except (service.StaleAnswer, service.MissingSequence, AnswerError) as error:
-        db.session.rollback()
         return _render_attempt(attempt, page, 409 if isinstance(error, service.StaleAnswer)
                                else 400, error=_reason(error))
     if action == "submit":
@@ -194,7 +193,7 @@ def summary(attempt_id: int):  # type: ignore[no-untyped-def]
     """Every question as answered, incomplete, unanswered or not valid (refused), before
     the final submit."""
     attempt = _attempt_or_404(attempt_id)
-    if service.close_if_expired(attempt, commit=True):
+    if service.close_if_expired(attempt):
         flash(_("Time is up: your saved answers were submitted."), "warning")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     if attempt.state == "finished":
@@ -236,7 +235,6 @@ def autosave(attempt_id: int):  # type: ignore[no-untyped-def]
         seqs = service.save_answers(attempt, answers)
         drafts.forget(session, attempt.id, answers)
     except (service.AttemptError, AnswerError) as error:
-        db.session.rollback()
         code = getattr(error, "status", 400)
         return jsonify(error=type(error).__name__, message=_reason(error)), code
     return jsonify(saved={str(slot): seq for slot, seq in seqs.items()})
@@ -261,7 +259,7 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
     attempt = _attempt_or_404(attempt_id)
     if attempt.state != "finished":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    status = service.quiz_status(current_user, attempt.quiz, commit=True)
+    status = service.quiz_status(current_user, attempt.quiz)
     show_details = service.review_allowed(status, attempt)
     return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz,
                            status=status, show_details=show_details,

@@ -95,23 +95,28 @@ def get_override(quiz: Quiz, user: User) -> QuizOverride | None:
         QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id))
 
 
-def quiz_status(user: User, quiz: Quiz, now: datetime | None = None, *,
-                commit: bool = False) -> QuizStatus:
-    """The learner's attempts, allowance and grade; an attempt past its deadline is
-    finished on the way, and committed with `commit` (a page's use case; starting an
-    attempt commits it with its own work)."""
+def quiz_status(user: User, quiz: Quiz, now: datetime | None = None) -> QuizStatus:
+    """The learner's attempts, allowance and grade (a page's use case): an attempt past
+    its deadline is finished on the way, and committed."""
+    status, closed = _status(user, quiz, now)
+    if closed:
+        db.session.commit()
+    return status
+
+
+def _status(user: User, quiz: Quiz, now: datetime | None) -> tuple[QuizStatus, bool]:
+    """quiz_status uncommitted, and whether it finished an attempt (starting an attempt
+    commits that with its own work)."""
     attempts = list(db.session.scalars(select(Attempt).where(
         Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)))
-    closed = [close_if_expired(attempt, now) for attempt in attempts]
+    closed = [_close_if_expired(attempt, now) for attempt in attempts]
     allowed = quiz.settings.get("attempts_allowed")
     override = get_override(quiz, user)
     if allowed is not None and override:
         allowed += override.extra_attempts
     grade = db.session.scalar(select(QuizGrade).where(
         QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
-    if commit and any(closed):
-        db.session.commit()
-    return QuizStatus(quiz, attempts, allowed, grade)
+    return QuizStatus(quiz, attempts, allowed, grade), any(closed)
 
 
 def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
@@ -123,7 +128,7 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
     """
     now = now or clock.utcnow()
     courses.lock_learner(user)
-    status = quiz_status(user, quiz, now)
+    status, _closed = _status(user, quiz, now)
     if status.in_progress is not None:
         return status.in_progress
     if not status.can_start:
@@ -156,10 +161,17 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
     return attempt
 
 
-def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
-                     commit: bool = False) -> bool:
-    """Lazily enforce the deadline: finish with what was saved before it. Committed
-    with `commit` (a page opened after the deadline); else the caller's use case does."""
+def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Lazily enforce the deadline (an attempt's page opened after it): finish with what
+    was saved before it, and commit."""
+    closed = _close_if_expired(attempt, now)
+    if closed:
+        db.session.commit()
+    return closed
+
+
+def _close_if_expired(attempt: Attempt, now: datetime | None) -> bool:
+    """close_if_expired uncommitted, for a use case that commits it with its own work."""
     now = now or clock.utcnow()
     limit = attempt.submit_until or attempt.deadline
     if attempt.state != "in_progress" or limit is None or now <= limit:
@@ -168,8 +180,6 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None, *,
     if attempt.state != "in_progress":  # another request closed it while we waited
         return False
     _finish(attempt, submitted_at=limit)
-    if commit:
-        db.session.commit()
     return True
 
 
@@ -198,10 +208,20 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
 
     Returns {slot: new seq}. Refuses answers after the deadline (AttemptClosed),
     without a seq (MissingSequence), from a stale tab (StaleAnswer, 409) and
-    malformed ones (AnswerError). The form values name options by the attempt's
+    malformed ones (AnswerError), rolling back before it raises (the deadline's
+    closing, committed first, stays). The form values name options by the attempt's
     tokens; the stored answers by authored index.
     """
-    now = now or clock.utcnow()
+    try:
+        return _save_answers(attempt, answers, now or clock.utcnow())
+    except (AttemptError, AnswerError):
+        db.session.rollback()
+        raise
+
+
+def _save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequence[str]],
+                                                                  int | None]],
+                  now: datetime) -> dict[int, int]:
     require_sequences(answers)
     # Core statements, not ORM objects: an autosave is the request a class sends most.
     # The attempt's row lock (SQLite: the write lock taken at BEGIN) orders the saves.
@@ -210,7 +230,7 @@ def save_answers(attempt: Attempt, answers: Mapping[int, tuple[Mapping[str, Sequ
         .where(Attempt.id == attempt.id).with_for_update()).one()
     limit = state.submit_until or state.deadline
     if state.state == "in_progress" and limit is not None and now > limit:
-        close_if_expired(attempt, now, commit=True)  # the ORM path: it grades
+        close_if_expired(attempt, now)  # the ORM path: it grades (and commits)
         raise AttemptClosed("the time limit has passed; answers saved before it were kept")
     if state.state != "in_progress":
         raise AttemptClosed("this attempt is already submitted")
@@ -255,7 +275,7 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     _lock(attempt)
     if attempt.state == "finished":
         return attempt
-    if close_if_expired(attempt, now, commit=True):
+    if close_if_expired(attempt, now):
         return attempt
     _finish(attempt, submitted_at=now)
     db.session.commit()
@@ -364,7 +384,7 @@ def close_overdue_attempts(now: datetime | None = None) -> int:
     attempts = db.session.scalars(select(Attempt).where(
         Attempt.state == "in_progress", Attempt.deadline.is_not(None),
         func.coalesce(Attempt.submit_until, Attempt.deadline) < now)).all()
-    closed = sum(close_if_expired(attempt, now) for attempt in attempts)
+    closed = sum(_close_if_expired(attempt, now) for attempt in attempts)
     db.session.commit()
     return closed
 

@@ -28,14 +28,11 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from accounts.preferences import local_today
-from accounts.tree import Tree
-from extensions import db
 from reports import exports, jobs, service
 from reports.forms import ExportForm, FilterForm
 from reports.routes import _filters, _scope, bp, known_args
-from reports.service import Filters, Scope
 from settings import scratch_dir
-from sqlite_concurrency import read_only, reading_only
+from sqlite_concurrency import read_only
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TICKET_SECONDS = 120  # between the audited POST and the stream it redirects to
@@ -106,26 +103,13 @@ def export_request():  # type: ignore[no-untyped-def]
         return render_template("reports/export_ask.html", form=form, rows=None,
                                small=False), 400
     fmt = form.fmt.data
-    rows = _count_beside_writers(scope, tree, filters)
-    if rows <= current_app.config["EXPORT_STREAM_MAX_ROWS"]:
-        jobs.record_export(current_user, "enrollments", fmt, filters, rows)
-        db.session.commit()
+    job = jobs.ask_export(current_user, fmt, scope, tree, filters,
+                          str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+    if job is None:  # small enough to stream at once
         ticket = _tickets().dumps({"user": current_user.id, "fmt": fmt, "args": known_args()})
         return redirect(url_for("reports.export_enrollments", fmt=fmt, ticket=ticket,
                                 **known_args()), 303)
-    job = jobs.request_export(current_user, fmt, filters, rows,
-                              str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
     return redirect(url_for("reports.export_job", job_id=job.id), 303)
-
-
-def _count_beside_writers(scope: Scope, tree: Tree, filters: Filters) -> int:
-    """Count in a read-only transaction: this view writes, so its transaction holds
-    SQLite's write lock, and a count over millions of rows must not hold it."""
-    db.session.commit()
-    with reading_only():
-        rows = exports.count_enrollments(scope, tree, filters)
-        db.session.commit()
-    return rows
 
 
 @bp.get("/reports/exports")

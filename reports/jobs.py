@@ -35,8 +35,9 @@ from sqlalchemy import select, update
 import clock
 from accounts import policy
 from accounts.models import User
+from accounts.policy import Scope
 from accounts.preferences import local_day, local_today
-from accounts.tree import department_tree
+from accounts.tree import Tree, department_tree
 from audit.service import record
 from extensions import db
 from reports import exports
@@ -89,6 +90,30 @@ def record_export(user: User, kind: str, fmt: str, filters: Filters, rows: int,
     shown = {k: v for k, v in filters_json(filters).items() if v is not None}
     record(user.id, "report.export", "export_job" if job_id else "report", job_id,
            f"{kind}.{fmt}: {rows} rows, filters {shown}")
+
+
+def ask_export(user: User, fmt: str, scope: Scope, tree: Tree, filters: Filters,
+               locale: str) -> ExportJob | None:
+    """The raw enrollment list asked for: a list of at most EXPORT_STREAM_MAX_ROWS rows
+    is audited (committed) and None returned, for the caller to stream at once; a bigger
+    one is queued as a job (request_export)."""
+    rows = count_beside_writers(scope, tree, filters)
+    if rows > current_app.config["EXPORT_STREAM_MAX_ROWS"]:
+        return request_export(user, fmt, filters, rows, locale)
+    record_export(user, "enrollments", fmt, filters, rows)
+    db.session.commit()
+    return None
+
+
+def count_beside_writers(scope: Scope, tree: Tree, filters: Filters) -> int:
+    """How many rows the raw list has, counted in a read-only transaction of its own: the
+    asking view writes, so its transaction holds SQLite's write lock, and a count over
+    millions of rows must not hold it."""
+    db.session.commit()
+    with reading_only():
+        rows = exports.count_enrollments(scope, tree, filters)
+        db.session.commit()
+    return rows
 
 
 def request_export(user: User, fmt: str, filters: Filters, rows_expected: int,
