@@ -71,7 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # The client's address (rate limits, logs) and scheme come from the headers the
         # given number of proxies appended; a header a client made up is ignored.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _bind_extensions(app)
     # Registered first, so it runs last: after every hook that replaces a response.
     app.after_request(_security_headers)
@@ -138,8 +138,8 @@ def _explain_database_errors(command: click.Command) -> None:
                 raise
             raise click.ClickException(problem) from None
 
-    explained.explains_database_errors = True  # type: ignore[attr-defined]
-    command.invoke = explained  # type: ignore[method-assign]
+    explained.explains_database_errors = True
+    command.invoke = explained
 
 
 def database_problem(error: BaseException) -> str | None:
@@ -187,7 +187,7 @@ def _select_time_zone() -> str | None:
     return time_zone_of(user).key
 
 
-def _index():  # type: ignore[no-untyped-def]
+def _index():
     if current_user.is_authenticated:
         return redirect(url_for("courses.home"))
     return redirect(url_for("accounts.login"))
@@ -273,7 +273,7 @@ def _method_not_allowed(error: MethodNotAllowed) -> Response:
 
 
 def _register_error_pages(app: Flask) -> None:
-    def handler(status: int, code: str, title: Any, message: Any):  # type: ignore[no-untyped-def]
+    def handler(status: int, code: str, title: Any, message: Any):
         return lambda error: _error_answer(status, code, str(title), str(message))
 
     app.register_error_handler(CSRFError, handler(
@@ -296,14 +296,14 @@ def _register_error_pages(app: Flask) -> None:
 PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def _alive():  # type: ignore[no-untyped-def]
+def _alive():
     """Liveness: the process answers. Never touches the database, so an outage there
     does not get every app server restarted."""
     return "ok", 200, PLAIN_TEXT
 
 
 @read_only
-def _ready():  # type: ignore[no-untyped-def]
+def _ready():
     """Readiness: this server can serve, since its database answers a query. A load
     balancer sends users elsewhere while it says 503."""
     try:

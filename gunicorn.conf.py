@@ -8,7 +8,7 @@ The worker hook below shortens the tail of request times; `bench/quiz_submit.py
 import gc
 
 
-def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
+def post_worker_init(worker) -> None:
     """Runs in each worker once it has loaded the app (worker.wsgi)."""
     # imported here: the master reads this file first
     from extensions import check_rate_limit_storage, db

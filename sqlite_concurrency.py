@@ -26,7 +26,7 @@ from extensions import db
 try:
     import fcntl
 except ImportError:  # not POSIX: threads still queue, processes meet SQLite's timeout
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 
 # Set by reading_only(): transactions begun meanwhile only read.
@@ -101,7 +101,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -113,7 +113,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     gate = WriterGate(engine.url.database, busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # type: ignore[no-untyped-def]
+    def _on_begin(connection):
         if _reads_only():
             connection.exec_driver_sql("PRAGMA query_only=ON")
             connection.info["relay_query_only"] = True
@@ -224,7 +224,7 @@ def checkpoint_in_background(engine: Engine, interval: float = 1.0) -> threading
         return None
 
     @event.listens_for(engine, "connect")
-    def _checkpoint_inline_rarely(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _checkpoint_inline_rarely(dbapi_connection, _record):
         dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={INLINE_CHECKPOINT_PAGES}")
 
     engine.dispose()  # connections opened before now keep the default

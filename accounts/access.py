@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask_login import current_user, login_required
 
-from accounts import policy
-
 
 def requires(question: Callable[[Any], bool]) -> Callable:
     """Login, then 403 unless the access policy's question (accounts.policy) says yes:
@@ -29,12 +27,6 @@ def requires(question: Callable[[Any], bool]) -> Callable:
         return wrapped
 
     return decorator
-
-
-def roles_required(*roles: str) -> Callable:
-    """Login, then 403 unless the user holds one of the roles (for a rule the policy
-    has no named question for)."""
-    return requires(lambda user: policy.holds_role(user, *roles))
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -43,7 +43,7 @@ def header_links(user: User) -> list[dict[str, Any]]:
     app = current_app
     links = [
         {"endpoint": link.endpoint, "url": url_for(link.endpoint), "label": str(link.label)}
-        for link in registered_links(app)  # type: ignore[arg-type]
+        for link in registered_links(app)
         if link.endpoint in app.view_functions and link.visible(user)
     ]
     # The link for this very page is current; else the first of this page's blueprint

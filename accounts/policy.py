@@ -30,11 +30,6 @@ STAFF = ("trainer", "hr", "admin")
 # --- what a role lets one do ------------------------------------------------------------
 
 
-def holds_role(user: User, *roles: str) -> bool:
-    """The plain role check, for a rule no named question below covers (yet)."""
-    return user.has_role(*roles)
-
-
 def may_author(user: User) -> bool:
     """Write courses, lessons, quizzes, briefings and contests: trainers and admins."""
     return user.has_role(*TEACHING)

@@ -10,6 +10,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -34,7 +35,7 @@ bp = Blueprint("accounts", __name__)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"], methods=["POST"],
                key_func=login_account_key)
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("courses.home"))
     form = LoginForm()
@@ -53,7 +54,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     if LogoutForm().validate_on_submit():
         service.revoke_sessions(current_user)
         logout_user()
@@ -63,7 +64,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -79,7 +80,7 @@ def change_password():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/account/set-password/<token>", methods=["GET", "POST"])
-def set_password(token: str):  # type: ignore[no-untyped-def]
+def set_password(token: str) -> ResponseReturnValue:
     """Where an invitation link lands: choose a password, then be signed in."""
     user = service.user_for_set_password_token(token)
     if user is None:
@@ -97,7 +98,7 @@ def set_password(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/locale")
-def set_locale():  # type: ignore[no-untyped-def]
+def set_locale() -> ResponseReturnValue:
     form = LocaleForm()
     target = safe_next(request.form.get("next"), url_for("courses.home"))
     response = redirect(target)
@@ -116,7 +117,7 @@ def _reading_locale() -> str:
 
 @bp.route("/account/settings", methods=["GET", "POST"])
 @login_required
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     form = PreferencesForm()
     if request.method == "GET":
         form.locale.data = preferences.locale_of(current_user)
@@ -138,7 +139,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @requires(policy.may_administer)
-def school_settings():  # type: ignore[no-untyped-def]
+def school_settings() -> ResponseReturnValue:
     form = SchoolSettingsForm()
     school = preferences.school_settings()
     if request.method == "GET":

@@ -77,7 +77,7 @@ def add_user(
     return user
 
 
-def create_user(email: str, name: str, **fields) -> User:  # type: ignore[no-untyped-def]
+def create_user(email: str, name: str, **fields) -> User:
     user = add_user(email, name, **fields)
     db.session.commit()
     return user

@@ -17,14 +17,14 @@ admin_bp = Blueprint("api_admin", __name__)
 
 @admin_bp.get("/admin/api-tokens")
 @requires(policy.may_administer)
-def tokens_list():  # type: ignore[no-untyped-def]
+def tokens_list():
     return render_template("api/tokens.html", tokens=tokens.list_tokens(), now=clock.utcnow(),
                            revoke_form=RevokeForm(), scope_labels=SCOPE_LABELS)
 
 
 @admin_bp.route("/admin/api-tokens/new", methods=["GET", "POST"])
 @requires(policy.may_administer)
-def token_new():  # type: ignore[no-untyped-def]
+def token_new():
     form = TokenForm()
     if form.validate_on_submit():
         try:
@@ -45,7 +45,7 @@ def token_new():  # type: ignore[no-untyped-def]
 
 @admin_bp.post("/admin/api-tokens/<int:token_id>/revoke")
 @requires(policy.may_administer)
-def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
+def token_revoke(token_id: int):
     token = tokens.get_token(token_id)
     if token is None:
         abort(404)

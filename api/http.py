@@ -174,7 +174,7 @@ def before_api_request(known_parameters: Callable[[], Mapping[str, frozenset[str
 
 def require_scope(scope: str) -> Callable:
     def decorator(view: Callable) -> Callable:
-        view.required_scope = scope  # type: ignore[attr-defined]  (read by the OpenAPI test)
+        view.required_scope = scope  # read by the OpenAPI test
 
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:

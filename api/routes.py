@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 import clock
@@ -40,7 +41,7 @@ http.setup_blueprint(bp, query_parameters)
 
 
 @bp.get("/openapi.json")
-def openapi_document():  # type: ignore[no-untyped-def]
+def openapi_document() -> ResponseReturnValue:
     return jsonify(build_openapi())
 
 
@@ -71,7 +72,7 @@ def _user_or_404(user_id: int) -> User:
 
 @bp.get("/departments")
 @require_scope("roster:read")
-def list_departments():  # type: ignore[no-untyped-def]
+def list_departments() -> ResponseReturnValue:
     parent = str_param("parent", 64)
     parent_ids = None
     if parent is not None:
@@ -84,7 +85,7 @@ def list_departments():  # type: ignore[no-untyped-def]
 
 @bp.get("/departments/<code>")
 @require_scope("roster:read")
-def get_department(code: str):  # type: ignore[no-untyped-def]
+def get_department(code: str) -> ResponseReturnValue:
     department = accounts.get_department_by_code(code) if len(code) <= 64 else None
     if department is None:
         abort(404)
@@ -93,14 +94,14 @@ def get_department(code: str):  # type: ignore[no-untyped-def]
 
 @bp.put("/departments")
 @require_scope("roster:write")
-def upsert_departments():  # type: ignore[no-untyped-def]
+def upsert_departments() -> ResponseReturnValue:
     rows = _bulk_rows("departments")
     return _bulk(lambda: service.upsert_departments(rows, _max_rows()))
 
 
 @bp.get("/users")
 @require_scope("roster:read")
-def list_users():  # type: ignore[no-untyped-def]
+def list_users() -> ResponseReturnValue:
     query = queries.users_query(
         dept_ids=_dept_filter(), active=bool_param("active", None),
         role=choice_param("role", ROLES),
@@ -111,20 +112,20 @@ def list_users():  # type: ignore[no-untyped-def]
 
 @bp.put("/users")
 @require_scope("roster:write")
-def upsert_users():  # type: ignore[no-untyped-def]
+def upsert_users() -> ResponseReturnValue:
     rows = _bulk_rows("users")
     return _bulk(lambda: service.upsert_users(rows, _max_rows()))
 
 
 @bp.get("/users/<int(max=2147483647):user_id>")
 @require_scope("roster:read")
-def get_user(user_id: int):  # type: ignore[no-untyped-def]
+def get_user(user_id: int) -> ResponseReturnValue:
     return jsonify(queries.user_json(_user_or_404(user_id)))
 
 
 @bp.post("/users/<int(max=2147483647):user_id>/deactivate")
 @require_scope("roster:write")
-def deactivate_user(user_id: int):  # type: ignore[no-untyped-def]
+def deactivate_user(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     try:
         service.deactivate_user(user)
@@ -135,7 +136,7 @@ def deactivate_user(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/users/<int(max=2147483647):user_id>/transcript")
 @require_scope("reports:read")
-def user_transcript(user_id: int):  # type: ignore[no-untyped-def]
+def user_transcript(user_id: int) -> ResponseReturnValue:
     data = service.transcript(_user_or_404(user_id))
     courses = [{key: iso(value) if isinstance(value, date) else value
                 for key, value in course.items()} for course in data["courses"]]
@@ -155,7 +156,7 @@ def _bulk_rows(key: str) -> Any:
     return body[key]
 
 
-def _bulk(apply):  # type: ignore[no-untyped-def]
+def _bulk(apply):
     try:
         result = apply()
     except service.BulkError as error:
@@ -172,14 +173,14 @@ def _bulk(apply):  # type: ignore[no-untyped-def]
 
 @bp.get("/courses")
 @require_scope("courses:read")
-def list_courses():  # type: ignore[no-untyped-def]
+def list_courses() -> ResponseReturnValue:
     page = paginate(queries.courses_query(choice_param("status", COURSE_STATUSES)))
     return page_response(page, [queries.course_json(c) for c in page.items])
 
 
 @bp.get("/courses/<slug>")
 @require_scope("courses:read")
-def get_course(slug: str):  # type: ignore[no-untyped-def]
+def get_course(slug: str) -> ResponseReturnValue:
     course = queries.get_course(slug) if len(slug) <= 100 else None
     if course is None:
         abort(404)
@@ -188,7 +189,7 @@ def get_course(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/assignments")
 @require_scope("courses:read")
-def list_assignments():  # type: ignore[no-untyped-def]
+def list_assignments() -> ResponseReturnValue:
     code = str_param("department", 64)
     department_id = None
     if code is not None:
@@ -203,7 +204,7 @@ def list_assignments():  # type: ignore[no-untyped-def]
 
 @bp.post("/assignments")
 @require_scope("assignments:write")
-def create_assignment():  # type: ignore[no-untyped-def]
+def create_assignment() -> ResponseReturnValue:
     try:
         assignment, created = assignments.create_assignment(json_body())
     except service.BulkError as error:
@@ -219,7 +220,7 @@ def create_assignment():  # type: ignore[no-untyped-def]
 
 @bp.get("/enrollments")
 @require_scope("reports:read")
-def list_enrollments():  # type: ignore[no-untyped-def]
+def list_enrollments() -> ResponseReturnValue:
     today = clock.today()
     query = queries.enrollments_query(
         dept_ids=_dept_filter(), course_id=_course_id_filter(),
@@ -234,7 +235,7 @@ def list_enrollments():  # type: ignore[no-untyped-def]
 
 @bp.get("/completions")
 @require_scope("reports:read")
-def list_completions():  # type: ignore[no-untyped-def]
+def list_completions() -> ResponseReturnValue:
     query = queries.completions_query(
         dept_ids=_dept_filter(), course_id=_course_id_filter(),
         since=datetime_param("since"), until=datetime_param("until"))
@@ -245,7 +246,7 @@ def list_completions():  # type: ignore[no-untyped-def]
 
 @bp.get("/xapi/statements")
 @require_scope("statements:read")
-def list_statements():  # type: ignore[no-untyped-def]
+def list_statements() -> ResponseReturnValue:
     since = datetime_param("since")
     after = int_param("after", None, 0, 2147483647)
     limit = int_param("limit", 100, 1, 500) or 100

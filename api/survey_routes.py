@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 
 from accounts.preferences import local_today
 from api.http import ApiError, require_scope
@@ -30,7 +31,7 @@ def _cycle_json(cycle: Cycle) -> dict[str, Any]:
 
 @bp.get("/surveys/cycles")
 @require_scope("surveys:read")
-def list_survey_cycles():  # type: ignore[no-untyped-def]
+def list_survey_cycles() -> ResponseReturnValue:
     return jsonify({"cycles": [_cycle_json(c) for c in service.cycles() if c.state != "draft"]})
 
 
@@ -44,7 +45,7 @@ def _closed_cycle(cycle_id: int) -> Cycle:
 
 @bp.get("/surveys/cycles/<int(max=2147483647):cycle_id>/results")
 @require_scope("surveys:read")
-def survey_results(cycle_id: int):  # type: ignore[no-untyped-def]
+def survey_results(cycle_id: int) -> ResponseReturnValue:
     cycle = _closed_cycle(cycle_id)
     matrix = [{"supplier_id": s, "customer_id": c, "respondents": f.n if f.value else None,
                "overall": None if f.value is None else round(f.value, 2)}

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_timezone
 
 from accounts import policy
@@ -28,7 +29,7 @@ def _utc(day: date | None) -> datetime | None:
 @bp.get("/admin/audit")
 @requires(policy.may_administer)
 @read_only
-def log():  # type: ignore[no-untyped-def]
+def log() -> ResponseReturnValue:
     form = LogFilterForm(service.actors(), formdata=request.args)
     log_filter = service.LogFilter()
     status = 200

@@ -41,7 +41,7 @@ class LogFilter:
     until: datetime | None = None  # exclusive
 
 
-def _where(query, log_filter: LogFilter):  # type: ignore[no-untyped-def]
+def _where(query, log_filter: LogFilter):
     if log_filter.actor_id == 0:
         query = query.where(AuditEntry.actor_id.is_(None))
     elif log_filter.actor_id is not None:

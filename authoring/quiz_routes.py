@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -39,7 +40,7 @@ def _question(quiz: Quiz, question_id: int) -> Question:
 
 
 @bp.route("/quizzes/<slug>", methods=["GET", "POST"])
-def quiz(slug: str):  # type: ignore[no-untyped-def]
+def quiz(slug: str) -> ResponseReturnValue:
     quiz = _quiz(slug)
     form = QuizSettingsForm()
     status = 200
@@ -66,13 +67,14 @@ def quiz(slug: str):  # type: ignore[no-untyped-def]
                            action=VersionedActionForm()), status
 
 
-def _type_form(type_id: str, data, formdata=None):  # type: ignore[no-untyped-def]
+def _type_form(type_id: str, data, formdata=None):
     return get_type(type_id).form_class.from_data(data, formdata=formdata, prefix="data-")
 
 
 @bp.route("/quizzes/<slug>/questions/new/<type_id>", methods=["GET", "POST"])
 @bp.route("/quizzes/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
-def question(slug: str, question_id: int | None = None, type_id: str | None = None):  # type: ignore[no-untyped-def]
+def question(slug: str, question_id: int | None = None,
+             type_id: str | None = None) -> ResponseReturnValue:
     quiz = _quiz(slug)
     existing = _question(quiz, question_id) if question_id else None
     revision = existing.latest if existing else None
@@ -125,7 +127,7 @@ def _without_removed_row(posted: MultiDict) -> MultiDict:
                       if not key.startswith(row + "-")])
 
 
-def _add_row(dform, list_name: str) -> None:  # type: ignore[no-untyped-def]
+def _add_row(dform, list_name: str) -> None:
     """One more blank row in the row list the Add button belongs to."""
     for field in dform:
         if isinstance(field, FieldList) and field.name == list_name \
@@ -133,7 +135,7 @@ def _add_row(dform, list_name: str) -> None:  # type: ignore[no-untyped-def]
             field.append_entry()
 
 
-def _int(value) -> int | None:  # type: ignore[no-untyped-def]
+def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
@@ -148,7 +150,7 @@ def _question_dict(form: QuestionForm, type_id: str, data: dict) -> dict:
 
 
 @bp.post("/quizzes/<slug>/questions/<int:question_id>/delete")
-def delete_question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
+def delete_question(slug: str, question_id: int) -> ResponseReturnValue:
     quiz = _quiz(slug)
     question = _question(quiz, question_id)
     if VersionedActionForm().validate_on_submit():
@@ -158,7 +160,7 @@ def delete_question(slug: str, question_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.route("/quizzes/<slug>/questions/<int:question_id>/try", methods=["GET", "POST"])
-def try_question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
+def try_question(slug: str, question_id: int) -> ResponseReturnValue:
     """The question as a learner sees it, graded on the spot; nothing is stored."""
     quiz = _quiz(slug)
     revision = _question(quiz, question_id).latest or abort(404)
@@ -180,7 +182,7 @@ def try_question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/quizzes/<slug>/questions/<int:question_id>/history")
-def question_history(slug: str, question_id: int):  # type: ignore[no-untyped-def]
+def question_history(slug: str, question_id: int) -> ResponseReturnValue:
     quiz = _quiz(slug)
     question = _question(quiz, question_id)
     history = service.revisions(question)
@@ -196,7 +198,7 @@ def question_history(slug: str, question_id: int):  # type: ignore[no-untyped-de
 
 
 @bp.post("/quizzes/<slug>/questions/<int:question_id>/restore/<int:number>")
-def restore_question(slug: str, question_id: int, number: int):  # type: ignore[no-untyped-def]
+def restore_question(slug: str, question_id: int, number: int) -> ResponseReturnValue:
     quiz = _quiz(slug)
     question = _question(quiz, question_id)
     if VersionedActionForm().validate_on_submit():
@@ -209,7 +211,7 @@ def restore_question(slug: str, question_id: int, number: int):  # type: ignore[
 
 
 @bp.route("/quizzes/<slug>/gift", methods=["GET", "POST"])
-def gift(slug: str):  # type: ignore[no-untyped-def]
+def gift(slug: str) -> ResponseReturnValue:
     """Upload GIFT (or Aiken): see what would be added and what is rejected, then confirm."""
     quiz = _quiz(slug)
     form, confirm = UploadForm(), ConfirmForm()
@@ -239,7 +241,7 @@ def encoding_problem(error: GiftEncodingError) -> str:
 
 
 @bp.post("/quizzes/<slug>/gift/confirm")
-def gift_confirm(slug: str):  # type: ignore[no-untyped-def]
+def gift_confirm(slug: str) -> ResponseReturnValue:
     quiz = _quiz(slug)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -255,7 +257,7 @@ def gift_confirm(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/quizzes/<slug>/gift.txt")
-def gift_export(slug: str):  # type: ignore[no-untyped-def]
+def gift_export(slug: str) -> ResponseReturnValue:
     text, skipped = export_quiz_gift(_quiz(slug))
     notes = "".join(f"// skipped {key}: {reason}\n" for key, reason in skipped)
     return (notes + text, 200, {"Content-Type": "text/plain; charset=utf-8",

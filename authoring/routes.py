@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -43,7 +44,7 @@ bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
 @bp.before_request
 @login_required
-def _trainers_only():  # type: ignore[no-untyped-def]
+def _trainers_only():
     if not policy.may_author(current_user):
         abort(403)
 
@@ -52,19 +53,19 @@ def _course(slug: str) -> Course:
     return service.get_course(slug) or abort(404)
 
 
-def _version(form) -> int:  # type: ignore[no-untyped-def]
+def _version(form) -> int:
     value = form.version.data or ""
     return int(value) if value.isdigit() else -1
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template("authoring/index.html", courses=service.all_courses(),
                            form=CourseForm())
 
 
 @bp.post("/courses")
-def create_course():  # type: ignore[no-untyped-def]
+def create_course() -> ResponseReturnValue:
     form = CourseForm()
     if form.validate_on_submit():
         try:
@@ -80,7 +81,7 @@ def create_course():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/courses/<slug>", methods=["GET", "POST"])
-def course(slug: str):  # type: ignore[no-untyped-def]
+def course(slug: str) -> ResponseReturnValue:
     course = _course(slug)
     form = CourseForm(obj=course)
     status = 200
@@ -105,7 +106,7 @@ def course(slug: str):  # type: ignore[no-untyped-def]
     return _course_page(course, form, status)
 
 
-def _course_page(course: Course, form: CourseForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _course_page(course: Course, form: CourseForm, status: int = 200):
     lessons, questions = service.pending_drafts(course)
     item_form = NewItemForm(formdata=None)
     item_form.version.data = course.version
@@ -117,7 +118,7 @@ def _course_page(course: Course, form: CourseForm, status: int = 200):  # type: 
 
 
 @bp.post("/courses/<slug>/items")
-def add_item(slug: str):  # type: ignore[no-untyped-def]
+def add_item(slug: str) -> ResponseReturnValue:
     course = _course(slug)
     form = NewItemForm()
     if not form.validate_on_submit():
@@ -134,7 +135,7 @@ def add_item(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<slug>/outline/<int:item_id>/<action>")
-def outline(slug: str, item_id: int, action: str):  # type: ignore[no-untyped-def]
+def outline(slug: str, item_id: int, action: str) -> ResponseReturnValue:
     course = _course(slug)
     form = VersionedActionForm()
     if not form.validate_on_submit():
@@ -149,7 +150,7 @@ def outline(slug: str, item_id: int, action: str):  # type: ignore[no-untyped-de
 
 
 @bp.route("/courses/<slug>/publish", methods=["GET", "POST"])
-def publish(slug: str):  # type: ignore[no-untyped-def]
+def publish(slug: str) -> ResponseReturnValue:
     """Shows what would go out (or which required steps are still empty), then publishes."""
     course = _course(slug)
     form = VersionedActionForm()
@@ -169,7 +170,7 @@ def publish(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<slug>/status/<status>")
-def set_status(slug: str, status: str):  # type: ignore[no-untyped-def]
+def set_status(slug: str, status: str) -> ResponseReturnValue:
     course = _course(slug)
     if VersionedActionForm().validate_on_submit():
         try:
@@ -180,7 +181,7 @@ def set_status(slug: str, status: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/courses/<slug>/lessons/<int:lesson_id>", methods=["GET", "POST"])
-def lesson(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def lesson(slug: str, lesson_id: int) -> ResponseReturnValue:
     course = _course(slug)
     lesson = service.lesson_of(course, lesson_id) or abort(404)
     form = LessonForm()
@@ -237,7 +238,7 @@ def _add_image_to_text(form: LessonForm) -> None:
     flash(_("Image added at the end of the text. Save the draft to keep it."), "success")
 
 
-def _conflict(course, lesson, form, theirs):  # type: ignore[no-untyped-def]
+def _conflict(course, lesson, form, theirs):
     """Both texts and their differences; the form keeps this trainer's text, rebased."""
     mine = form.source.data or ""
     form.base_revision.data = theirs.revision
@@ -246,14 +247,14 @@ def _conflict(course, lesson, form, theirs):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/preview")
-def preview():  # type: ignore[no-untyped-def]
+def preview() -> ResponseReturnValue:
     """Live preview: the same renderer and sanitizer as published pages."""
     source = request.form.get("source", "")
     return jsonify(html=render_markdown(source), minutes=reading_minutes(source))
 
 
 @bp.get("/courses/<slug>/lessons/<int:lesson_id>/history")
-def history(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def history(slug: str, lesson_id: int) -> ResponseReturnValue:
     course = _course(slug)
     lesson = service.lesson_of(course, lesson_id) or abort(404)
     latest = latest_lesson_revision(lesson)
@@ -267,7 +268,7 @@ def history(slug: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<slug>/lessons/<int:lesson_id>/restore/<int:number>")
-def restore(slug: str, lesson_id: int, number: int):  # type: ignore[no-untyped-def]
+def restore(slug: str, lesson_id: int, number: int) -> ResponseReturnValue:
     course = _course(slug)
     lesson = service.lesson_of(course, lesson_id) or abort(404)
     if VersionedActionForm().validate_on_submit():
@@ -281,7 +282,7 @@ def restore(slug: str, lesson_id: int, number: int):  # type: ignore[no-untyped-
 
 
 @bp.get("/courses/<slug>/export")
-def export(slug: str):  # type: ignore[no-untyped-def]
+def export(slug: str) -> ResponseReturnValue:
     course = _course(slug)
     return send_file(BytesIO(export_course(course)), mimetype="application/zip", as_attachment=True,
                      download_name=f"{course.slug}.zip")
@@ -292,7 +293,7 @@ def _package_folder() -> Path:
 
 
 @bp.route("/packages", methods=["GET", "POST"])
-def packages():  # type: ignore[no-untyped-def]
+def packages() -> ResponseReturnValue:
     """Upload a course zip: a dry-run report first, then import on confirmation."""
     form, confirm = UploadForm(), ConfirmForm()
     report, errors, status = None, [], 200
@@ -309,7 +310,7 @@ def packages():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/packages/confirm")
-def confirm_package():  # type: ignore[no-untyped-def]
+def confirm_package() -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -326,7 +327,7 @@ def confirm_package():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/images")
-def upload_image():  # type: ignore[no-untyped-def]
+def upload_image() -> ResponseReturnValue:
     """The editor's script sends pasted or dropped images here and inserts the answer."""
     form = UploadForm()
     if not form.validate_on_submit():

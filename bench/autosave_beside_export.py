@@ -31,7 +31,7 @@ EXPORT_VIEW = "reports.export_enrollments"
 PASSWORD = "bench-password-1"
 
 
-def make_app(learners: int):  # type: ignore[no-untyped-def]
+def make_app(learners: int):
     from accounts.service import create_user
     from demo.generate import generate_company
 
@@ -45,13 +45,13 @@ def make_app(learners: int):  # type: ignore[no-untyped-def]
     return app
 
 
-def signed_in(app, email: str):  # type: ignore[no-untyped-def]
+def signed_in(app, email: str):
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     return client
 
 
-def arm(app, fmt: str, marked: bool) -> None:  # type: ignore[no-untyped-def]
+def arm(app, fmt: str, marked: bool) -> None:
     app.view_functions[EXPORT_VIEW].read_only = marked
     hr, learner = signed_in(app, "bench-hr@example.com"), signed_in(app, "bench0@example.com")
     attempt = learner.post("/quizzes/bench-quiz/start", data={}).headers["Location"]

@@ -154,7 +154,7 @@ def start_server(uri: str, workers: int, threads: int) -> tuple[subprocess.Popen
     raise SystemExit("gunicorn did not start")
 
 
-def pool(clients: int, port: int, jobs: queue.Queue, work) -> None:  # type: ignore[no-untyped-def]
+def pool(clients: int, port: int, jobs: queue.Queue, work) -> None:
     def run() -> None:
         connection = Connection(port)
         while True:

@@ -62,7 +62,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def timed(label: str, call):  # type: ignore[no-untyped-def]
+def timed(label: str, call):
     started = time.perf_counter()
     response = call()
     print(f"{label}: HTTP {response.status_code}, {time.perf_counter() - started:.2f} s",

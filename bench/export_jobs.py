@@ -74,7 +74,7 @@ def count_company() -> None:
           f"{statistics.median(runs) * 1000:.0f} ms (median of 3)", flush=True)
 
 
-def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def]
+def stream_a_department(app, limit: int) -> None:
     """The largest department (with its subtree) whose list streams (at most `limit` rows)."""
     tree = department_tree()
     sizes = dict(db.session.execute(
@@ -99,7 +99,7 @@ def stream_a_department(app, limit: int) -> None:  # type: ignore[no-untyped-def
           f"last line: {body.decode('utf-8').rstrip().splitlines()[-1]!r}", flush=True)
 
 
-def run_job(app, fmt: str, uri: str) -> None:  # type: ignore[no-untyped-def]
+def run_job(app, fmt: str, uri: str) -> None:
     tree = department_tree()
     user = hr_user()
     scope = policy.scope_for(user, tree)

@@ -26,12 +26,12 @@ def _record(phase: str, info: dict) -> None:
         _pauses.append((_started[0], info["generation"], time.perf_counter() - _started[1]))
 
 
-def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
+def post_worker_init(worker) -> None:
     if os.environ.get("RELAY_WORKER_HOOKS") != "off":
         _hooks["post_worker_init"](worker)
     gc.callbacks.append(_record)
 
 
-def worker_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
+def worker_exit(server, worker) -> None:
     with open(os.environ["RELAY_GC_PROBE"], "a", encoding="utf-8") as out:
         out.writelines(json.dumps(pause) + "\n" for pause in _pauses)

@@ -73,7 +73,7 @@ def show(label: str, result: tuple[float, float]) -> None:
     print(f"    {label:<52} {result[0]:9.1f} ms median  ({result[1]:.1f} best)", flush=True)
 
 
-def make_app(uri: str, instance: Path):  # type: ignore[no-untyped-def]
+def make_app(uri: str, instance: Path):
     app = create_app({**SETTINGS, "SQLALCHEMY_DATABASE_URI": uri})
     app.instance_path = str(instance)
     return app
@@ -101,7 +101,7 @@ def private_database(base: str, drop: bool = False) -> str:
     return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
-def naive_dashboard(today) -> dict[int, list[int]]:  # type: ignore[no-untyped-def]
+def naive_dashboard(today) -> dict[int, list[int]]:
     """Per learner: one query for their enrollments, statuses summed in Python."""
     from accounts.models import User
     from courses.models import Enrollment
@@ -217,7 +217,7 @@ def event_cost(count: int) -> None:
     if len(rows) < 2:
         return
 
-    def run(part):  # type: ignore[no-untyped-def]
+    def run(part):
         runs = []
         for user_id, item_id in part:
             user, item = db.session.get(User, user_id), db.session.get(OutlineItem, item_id)

@@ -54,7 +54,7 @@ end
 
 # --- the servers' apps and gunicorn hooks (this module is also their gunicorn config) ----
 
-def flask_hello():  # type: ignore[no-untyped-def]
+def flask_hello():
     """A bare Flask app: one route, no extensions."""
     from flask import Flask
 
@@ -63,12 +63,12 @@ def flask_hello():  # type: ignore[no-untyped-def]
     return app
 
 
-def wsgi_hello(environ, start_response):  # type: ignore[no-untyped-def]
+def wsgi_hello(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
     return [b"hello"]
 
 
-def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
+def post_worker_init(worker) -> None:
     """Every arm: gc.freeze() after start-up; Relay also the repository's hooks."""
     if hasattr(worker.wsgi, "app_context") and worker.wsgi.name == "app":
         import runpy

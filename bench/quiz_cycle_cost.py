@@ -72,7 +72,7 @@ def run_cycles(cycles: int, count_statements: bool = False,
     return counts
 
 
-def _request(client, step: str, path: str):  # type: ignore[no-untyped-def]
+def _request(client, step: str, path: str):
     if step == "start":
         return client.post("/quizzes/bench-quiz/start", data={})
     if step == "save":

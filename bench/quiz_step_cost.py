@@ -59,7 +59,7 @@ def main() -> None:
     statements: dict[str, int] = {}
     profile = cProfile.Profile()
 
-    def timed(step: str, send, path: str, **form):  # type: ignore[no-untyped-def]
+    def timed(step: str, send, path: str, **form):
         before, started = count[0], time.process_time()
         if step == args.profile:
             profile.enable()

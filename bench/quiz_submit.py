@@ -80,7 +80,7 @@ def bench_grading(repeat: int = 2000) -> None:
           f"(goal < 2 ms; {repeat} attempts)")
 
 
-def seed(app, users: int) -> None:  # type: ignore[no-untyped-def]
+def seed(app, users: int) -> None:
     from accounts.service import add_user
     from tests.factories import Factories, single_choice
 
@@ -122,7 +122,7 @@ class Client:
         return response.status, response.getheader("Location") or ""
 
 
-def run_clients(count: int, work) -> list[float]:  # type: ignore[no-untyped-def]
+def run_clients(count: int, work) -> list[float]:
     timings: list[float] = []
     lock = threading.Lock()
 
@@ -265,8 +265,8 @@ def bench_submit(clients: int, rounds: int, workers: int, threads: int, think: f
     report_gc(folder, phases)
 
 
-def baseline_work(sessions: list[Client], rounds: int):  # type: ignore[no-untyped-def]
-    def work(index: int):  # type: ignore[no-untyped-def]
+def baseline_work(sessions: list[Client], rounds: int):
+    def work(index: int):
         for _ in range(rounds):
             start = time.perf_counter()
             sessions[index].request("GET", "/healthz")
@@ -304,8 +304,8 @@ def timed_submit(client: Client, path: str) -> float:
     return time.perf_counter() - start
 
 
-def saturating_work(sessions: list[Client], rounds: int, port: int):  # type: ignore[no-untyped-def]
-    def work(index: int):  # type: ignore[no-untyped-def]
+def saturating_work(sessions: list[Client], rounds: int, port: int):
+    def work(index: int):
         client = sessions[index]
         for _ in range(rounds):
             path = start_attempt(client, port)
@@ -314,8 +314,8 @@ def saturating_work(sessions: list[Client], rounds: int, port: int):  # type: ig
     return work
 
 
-def learner_work(sessions: list[Client], rounds: int, port: int, think: float):  # type: ignore[no-untyped-def]
-    def work(index: int):  # type: ignore[no-untyped-def]
+def learner_work(sessions: list[Client], rounds: int, port: int, think: float):
+    def work(index: int):
         client, rng = sessions[index], random.Random(index)
 
         def pause() -> None:
@@ -335,10 +335,10 @@ def learner_work(sessions: list[Client], rounds: int, port: int, think: float): 
     return work
 
 
-def burst_work(sessions: list[Client], rounds: int, port: int):  # type: ignore[no-untyped-def]
+def burst_work(sessions: list[Client], rounds: int, port: int):
     bell = threading.Barrier(len(sessions))
 
-    def work(index: int):  # type: ignore[no-untyped-def]
+    def work(index: int):
         client = sessions[index]
         for _ in range(rounds):
             path = start_attempt(client, port)

@@ -39,7 +39,7 @@ SETTINGS = {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED
 DIVISIONS, TEAMS = 5, 4
 
 
-def make_app(url: str | None, folder: Path):  # type: ignore[no-untyped-def]
+def make_app(url: str | None, folder: Path):
     from sqlalchemy import create_engine, text
 
     from app import create_app
@@ -84,7 +84,7 @@ def people(rows: int, shift: int = 0, prefix: str = "p") -> list[dict[str, Any]]
              "hire_date": "2026-01-05"} for i in range(rows)]
 
 
-def token(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def token(app) -> dict[str, str]:
     from api import tokens
 
     with app.app_context():
@@ -92,7 +92,7 @@ def token(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {secret}"}
 
 
-def put(app, headers: dict[str, str], rows: list[dict[str, Any]]) -> None:  # type: ignore[no-untyped-def]
+def put(app, headers: dict[str, str], rows: list[dict[str, Any]]) -> None:
     response = app.test_client().put("/api/v1/users", json={"users": rows}, headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
 
@@ -103,7 +103,7 @@ def timed(action: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
-def arm_floor(app, rows: int) -> float:  # type: ignore[no-untyped-def]
+def arm_floor(app, rows: int) -> float:
     from sqlalchemy import insert, select
 
     from accounts.models import Department, User
@@ -128,7 +128,7 @@ def arm_floor(app, rows: int) -> float:  # type: ignore[no-untyped-def]
         return timed(write)
 
 
-def arm_api(app, rows: int, which: str) -> float:  # type: ignore[no-untyped-def]
+def arm_api(app, rows: int, which: str) -> float:
     headers = token(app)
     if which == "api-create":
         return timed(lambda: put(app, headers, people(rows)))
@@ -138,7 +138,7 @@ def arm_api(app, rows: int, which: str) -> float:  # type: ignore[no-untyped-def
     return timed(lambda: put(app, headers, people(rows, shift=1)))  # api-transfer
 
 
-def arm_cli(app, rows: int, folder: Path) -> float:  # type: ignore[no-untyped-def]
+def arm_cli(app, rows: int, folder: Path) -> float:
     csv = folder / "roster.csv"
     lines = ["email,name,department,hire_date,roles"] + [
         f"{r['email']},{r['name']},{r['department']},{r['hire_date']}," for r in people(rows)]

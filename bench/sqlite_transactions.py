@@ -42,12 +42,12 @@ def commit_times(cycles: int, background: bool) -> list[float]:
         dialect = db.engine.dialect
         commit = dialect.do_commit
 
-        def timed_commit(connection) -> None:  # type: ignore[no-untyped-def]
+        def timed_commit(connection) -> None:
             start = time.perf_counter()
             commit(connection)
             times.append(time.perf_counter() - start)
 
-        dialect.do_commit = timed_commit  # type: ignore[method-assign]
+        dialect.do_commit = timed_commit
 
     run_cycles(cycles, prepare=prepare)
     for stop in stops:
@@ -67,12 +67,12 @@ def begin_times(threads: int, cycles: int) -> list[float]:
         engine = db.engine
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+    def _before(_conn, _cursor, statement, *_args):
         if statement == "BEGIN IMMEDIATE":
             started.at = time.perf_counter()
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _after(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+    def _after(_conn, _cursor, statement, *_args):
         if statement == "BEGIN IMMEDIATE":
             times.append(time.perf_counter() - started.at)
 

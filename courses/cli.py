@@ -19,7 +19,7 @@ courses_cli = AppGroup("courses", help="Courses and assignments.")
 @click.option("--due-from", type=click.Choice(["hire", "assignment"]), default="hire")
 @click.option("--due-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="fixed due date")
 def assign_command(course_slug: str, department_code: str | None, subtree: bool,
-                   due_days: int | None, due_from: str, due_date) -> None:  # type: ignore[no-untyped-def]
+                   due_days: int | None, due_from: str, due_date) -> None:
     """Assign a course to a department (and its subtree) or to everyone."""
     course = db.session.scalar(db.select(Course).where(Course.slug == course_slug))
     if course is None:

@@ -111,7 +111,7 @@ def _learn(user: User, weak: set[str], rng: random.Random, report: ActivityRepor
                 report.attempts += 1
 
 
-def _take_quiz(user: User, quiz, ability: float, weak: set[str],  # type: ignore[no-untyped-def]
+def _take_quiz(user: User, quiz, ability: float, weak: set[str],
                rng: random.Random) -> Attempt:
     attempt = quizzes.start_attempt(user, quiz)
     for response in attempt.responses:

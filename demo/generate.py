@@ -185,7 +185,7 @@ def _heads(teams: list[tuple[int, int]]) -> None:
 class _State:
     """Generates users and everything they did, a batch at a time (bounded memory)."""
 
-    def __init__(self, rng, today, teams, due_days, lessons, quizzes, weak, courses,  # type: ignore[no-untyped-def]
+    def __init__(self, rng, today, teams, due_days, lessons, quizzes, weak, courses,
                  assignments):
         self.rng, self.today, self.teams, self.assignments = rng, today, teams, assignments
         self.due_days, self.lessons, self.quizzes, self.weak = due_days, lessons, quizzes, weak
@@ -241,7 +241,7 @@ class _State:
              grades),
         ]
 
-    def _enrollment(self, user_id, team, moved_from, division, hired, ability, course,  # type: ignore[no-untyped-def]
+    def _enrollment(self, user_id, team, moved_from, division, hired, ability, course,
                     enrollments, progress, attempts, responses, grades) -> None:
         rng, today = self.rng, self.today
         due_in = self.due_days[course.id]

@@ -61,7 +61,7 @@ def seed_rollouts(seed: int = 2026) -> bool:
     return True
 
 
-def _past_contest(trainer: User, rng: random.Random, now) -> None:  # type: ignore[no-untyped-def]
+def _past_contest(trainer: User, rng: random.Random, now) -> None:
     quiz_item = db.session.scalar(select(OutlineItem).where(OutlineItem.quiz_id.is_not(None))
                                   .order_by(OutlineItem.id))
     root = db.session.scalar(select(Department).where(Department.code == "acme"))

@@ -80,7 +80,7 @@ def parse_quiz_file(text: str, filename: str) -> tuple[QuizSource | None, list[s
     return QuizSource(slug, title.strip(), settings, questions), []
 
 
-def _parse_entries(entries: Any, line: int, fail) -> list[QuestionSource]:  # type: ignore[no-untyped-def]
+def _parse_entries(entries: Any, line: int, fail) -> list[QuestionSource]:
     if not isinstance(entries, list) or not entries:
         fail(line, "questions: at least one question is required")
         return []
@@ -100,7 +100,7 @@ def _parse_entries(entries: Any, line: int, fail) -> list[QuestionSource]:  # ty
     return questions
 
 
-def _parse_question(raw: Any, fail, case: CaseSource | None) -> list[QuestionSource]:  # type: ignore[no-untyped-def]
+def _parse_question(raw: Any, fail, case: CaseSource | None) -> list[QuestionSource]:
     line = line_of(raw)
     if not isinstance(raw, dict):
         fail(line, "a question must be a mapping")

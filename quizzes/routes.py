@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask.wrappers import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -58,7 +59,7 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 
 @bp.get("/quizzes/<slug>")
 @login_required
-def quiz(slug: str):  # type: ignore[no-untyped-def]
+def quiz(slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(slug)
     status = service.quiz_status(current_user, quiz)
     return render_template("quizzes/quiz.html", quiz=quiz, status=status, form=AttemptForm())
@@ -66,7 +67,7 @@ def quiz(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/quizzes/<slug>/start")
 @login_required
-def start(slug: str):  # type: ignore[no-untyped-def]
+def start(slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(slug)
     if not AttemptForm().validate_on_submit():
         abort(400)
@@ -80,7 +81,7 @@ def start(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     attempt = _attempt_or_404(attempt_id)
     if service.close_if_expired(attempt):
         flash(_("Time is up: your saved answers were submitted."), "warning")
@@ -147,7 +148,7 @@ def _seconds_left(attempt: Attempt) -> int | None:
 
 @bp.post("/attempts/<int:attempt_id>")
 @login_required
-def save(attempt_id: int):  # type: ignore[no-untyped-def]
+def save(attempt_id: int) -> ResponseReturnValue:
     """The no-JavaScript path: save this page, then move, stay, or go to the summary.
     (`submit` saves and submits at once: the confirm step of the JavaScript page.)"""
     attempt = _attempt_or_404(attempt_id)
@@ -189,7 +190,7 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/attempts/<int:attempt_id>/summary")
 @login_required
-def summary(attempt_id: int):  # type: ignore[no-untyped-def]
+def summary(attempt_id: int) -> ResponseReturnValue:
     """Every question as answered, incomplete, unanswered or not valid (refused), before
     the final submit."""
     attempt = _attempt_or_404(attempt_id)
@@ -207,7 +208,7 @@ def summary(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
-def submit(attempt_id: int):  # type: ignore[no-untyped-def]
+def submit(attempt_id: int) -> ResponseReturnValue:
     """The summary's button: grade and finish (a second submit changes nothing)."""
     attempt = _attempt_or_404(attempt_id)
     if not AttemptForm().validate_on_submit():
@@ -219,7 +220,7 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
 @login_required
-def autosave(attempt_id: int):  # type: ignore[no-untyped-def]
+def autosave(attempt_id: int) -> ResponseReturnValue:
     """JavaScript's path: one question at a time; answers JSON."""
     attempt = _attempt_or_404(attempt_id)
     answers = slot_answers(request.form, shown_slots(request.form, len(attempt.layout)))
@@ -255,7 +256,7 @@ def _reason(error: Exception) -> str:
 
 @bp.get("/attempts/<int:attempt_id>/review")
 @login_required
-def review(attempt_id: int):  # type: ignore[no-untyped-def]
+def review(attempt_id: int) -> ResponseReturnValue:
     attempt = _attempt_or_404(attempt_id)
     if attempt.state != "finished":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -269,14 +270,14 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/grading")
 @requires(policy.may_tutor)
-def grading_queue():  # type: ignore[no-untyped-def]
+def grading_queue() -> ResponseReturnValue:
     return render_template("quizzes/grading.html", groups=essays.grading_groups(),
                            form=GradeForm())
 
 
 @bp.post("/grading/<int:response_id>")
 @requires(policy.may_tutor)
-def grade(response_id: int):  # type: ignore[no-untyped-def]
+def grade(response_id: int) -> ResponseReturnValue:
     response = db.session.get(Response, response_id)
     if response is None or not essays.gradable(response):
         abort(404)
@@ -294,7 +295,7 @@ def grade(response_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/quizzes/<slug>/overrides", methods=["GET", "POST"])
 @requires(policy.may_tutor)
-def overrides(slug: str):  # type: ignore[no-untyped-def]
+def overrides(slug: str) -> ResponseReturnValue:
     quiz = get_quiz_by_slug(slug) or abort(404)
     form = OverrideForm()
     if form.validate_on_submit():

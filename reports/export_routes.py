@@ -22,6 +22,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -55,7 +56,7 @@ def _ticket_fits(ticket: str | None, fmt: str) -> bool:
 @bp.get("/reports/export/dashboard.<fmt>")
 @read_only
 @login_required
-def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
+def export_dashboard(fmt: str) -> ResponseReturnValue:
     """The dashboard table (figures per department, no names): small, straight out."""
     scope, tree = _scope()
     _form, filters = _filters(FilterForm, scope, tree)
@@ -73,7 +74,7 @@ def export_dashboard(fmt: str):  # type: ignore[no-untyped-def]
 @bp.get("/reports/export/enrollments.<fmt>")
 @read_only
 @login_required
-def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
+def export_enrollments(fmt: str) -> ResponseReturnValue:
     """With a fresh ticket from export_request: the list itself; else the page that asks."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -94,7 +95,7 @@ def export_enrollments(fmt: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/reports/export/enrollments")
 @login_required
-def export_request():  # type: ignore[no-untyped-def]
+def export_request() -> ResponseReturnValue:
     """Audit the export, then stream a small list or queue a job for a big one."""
     scope, tree = _scope()
     _form, filters = _filters(FilterForm, scope, tree)
@@ -115,7 +116,7 @@ def export_request():  # type: ignore[no-untyped-def]
 @bp.get("/reports/exports")
 @read_only
 @login_required
-def export_jobs():  # type: ignore[no-untyped-def]
+def export_jobs() -> ResponseReturnValue:
     _scope()  # the same people as the reports themselves
     return render_template("reports/export_jobs.html", jobs=jobs.jobs_for(current_user),
                            downloadable=jobs.downloadable, progress_of=jobs.progress_of)
@@ -132,7 +133,7 @@ def _job(job_id: int) -> Any:
 @bp.get("/reports/exports/<int:job_id>")
 @read_only
 @login_required
-def export_job(job_id: int):  # type: ignore[no-untyped-def]
+def export_job(job_id: int) -> ResponseReturnValue:
     job = _job(job_id)
     return render_template("reports/export_job.html", job=job, progress=jobs.progress_of(job),
                            downloadable=jobs.downloadable(job))
@@ -141,7 +142,7 @@ def export_job(job_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/reports/exports/<int:job_id>/status")
 @read_only
 @login_required
-def export_job_status(job_id: int):  # type: ignore[no-untyped-def]
+def export_job_status(job_id: int) -> ResponseReturnValue:
     """The job page's live progress (static/js/export-progress.js polls it)."""
     return jsonify(jobs.progress_of(_job(job_id)))
 
@@ -149,7 +150,7 @@ def export_job_status(job_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/reports/exports/<int:job_id>/download")
 @read_only
 @login_required
-def export_download(job_id: int):  # type: ignore[no-untyped-def]
+def export_download(job_id: int) -> ResponseReturnValue:
     job = _job(job_id)
     path = jobs.stored_path(job)
     if not jobs.downloadable(job) or not path.is_file():

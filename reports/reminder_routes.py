@@ -4,6 +4,7 @@ one button (a CSRF-protected post) that sends exactly what `flask reminders send
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from accounts import policy
@@ -20,7 +21,7 @@ DEFAULT_WINDOW = 3
 @bp.get("/reports/reminders")
 @read_only
 @requires(policy.is_hr_staff)
-def reminders_preview():  # type: ignore[no-untyped-def]
+def reminders_preview() -> ResponseReturnValue:
     form = ReminderForm(formdata=request.args or None)
     within = DEFAULT_WINDOW
     status = 200
@@ -38,7 +39,7 @@ def reminders_preview():  # type: ignore[no-untyped-def]
 
 @bp.post("/reports/reminders")
 @requires(policy.is_hr_staff)
-def reminders_send():  # type: ignore[no-untyped-def]
+def reminders_send() -> ResponseReturnValue:
     form = ReminderForm()
     if not form.validate_on_submit():
         flash(_("Give a number of days between 0 and 365."), "error")

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -100,7 +101,7 @@ class InvalidFilters(Exception):
 
 
 @bp.errorhandler(InvalidFilters)
-def invalid_filters(error: InvalidFilters):  # type: ignore[no-untyped-def]
+def invalid_filters(error: InvalidFilters) -> ResponseReturnValue:
     return render_template("reports/invalid_filters.html", form=error.form), 400
 
 
@@ -124,7 +125,7 @@ def _expanded(tree: Tree) -> set[int] | None:
 @bp.get("/reports")
 @read_only
 @login_required
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     scope, tree = _scope()
     form, filters = _filters(FilterForm, scope, tree)
     try:
@@ -143,7 +144,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 @bp.get("/reports/departments/<int:department_id>")
 @read_only
 @login_required
-def department(department_id: int):  # type: ignore[no-untyped-def]
+def department(department_id: int) -> ResponseReturnValue:
     scope, tree = _scope()
     if department_id not in tree.nodes or not scope.can_see(department_id):
         abort(403 if department_id in tree.nodes else 404)
@@ -164,7 +165,7 @@ def department(department_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/reports/learners/<int:user_id>")
 @read_only
 @login_required
-def learner(user_id: int):  # type: ignore[no-untyped-def]
+def learner(user_id: int) -> ResponseReturnValue:
     scope, tree = _scope()
     person = db.session.get(User, user_id) or abort(404)
     try:
@@ -180,7 +181,7 @@ def learner(user_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/reports/concepts")
 @read_only
 @login_required
-def concepts():  # type: ignore[no-untyped-def]
+def concepts() -> ResponseReturnValue:
     scope, tree = _scope(trainers=True)
     root = _root_department(scope, tree)
     return render_template("reports/concepts.html", heat=mastery.heatmap(scope, tree, root),
@@ -191,7 +192,7 @@ def concepts():  # type: ignore[no-untyped-def]
 @bp.get("/reports/concepts/<tag>")
 @read_only
 @login_required
-def concept(tag: str):  # type: ignore[no-untyped-def]
+def concept(tag: str) -> ResponseReturnValue:
     scope, tree = _scope(trainers=True)
     root = _root_department(scope, tree)
     view = mastery.concept_view(scope, tree, tag, root)
@@ -203,7 +204,7 @@ def concept(tag: str):  # type: ignore[no-untyped-def]
 @bp.get("/reports/quizzes")
 @read_only
 @requires(policy.may_see_answers)
-def quizzes():  # type: ignore[no-untyped-def]
+def quizzes() -> ResponseReturnValue:
     rows = db.session.scalars(select(Quiz).order_by(Quiz.title)).all()
     return render_template("reports/quizzes.html", quizzes=rows)
 
@@ -211,7 +212,7 @@ def quizzes():  # type: ignore[no-untyped-def]
 @bp.get("/reports/quizzes/<slug>")
 @read_only
 @requires(policy.may_see_answers)
-def item_analysis(slug: str):  # type: ignore[no-untyped-def]
+def item_analysis(slug: str) -> ResponseReturnValue:
     quiz = get_quiz_by_slug(slug) or abort(404)
     return render_template("reports/item_analysis.html", quiz=quiz,
                            stats=mastery.item_analysis(quiz))
@@ -220,7 +221,7 @@ def item_analysis(slug: str):  # type: ignore[no-untyped-def]
 @bp.get("/reports/quizzes/<slug>/questions/<int:question_id>")
 @read_only
 @requires(policy.may_see_answers)
-def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
+def question(slug: str, question_id: int) -> ResponseReturnValue:
     quiz = get_quiz_by_slug(slug) or abort(404)
     item = db.session.get(Question, question_id)
     if item is None or item.quiz_id != quiz.id:
@@ -236,7 +237,7 @@ def question(slug: str, question_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/reports/attempts/<int:attempt_id>")
 @read_only
 @requires(policy.may_see_answers)
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     found = db.session.get(Attempt, attempt_id) or abort(404)
     learner_user = db.session.get(User, found.user_id)
     lines = [(r, mastery.answer_label(r.revision, r.answer)) for r in found.responses]
@@ -247,7 +248,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/admin/outbox")
 @read_only
 @requires(policy.may_administer)
-def admin_outbox():  # type: ignore[no-untyped-def]
+def admin_outbox() -> ResponseReturnValue:
     page = page_arg()
     messages = reminders.outbox(OUTBOX_PAGE + 1, (page - 1) * OUTBOX_PAGE)
     return render_template("reports/outbox.html", messages=messages[:OUTBOX_PAGE], page=page,
@@ -257,14 +258,14 @@ def admin_outbox():  # type: ignore[no-untyped-def]
 @bp.get("/certificates")
 @read_only
 @login_required
-def my_certificates():  # type: ignore[no-untyped-def]
+def my_certificates() -> ResponseReturnValue:
     return render_template("reports/my_certificates.html",
                            completed=certificates.completed_enrollments(current_user))
 
 
 @bp.get("/certificates/<int:enrollment_id>")
 @login_required
-def certificate(enrollment_id: int):  # type: ignore[no-untyped-def]
+def certificate(enrollment_id: int) -> ResponseReturnValue:
     enrollment = db.session.get(Enrollment, enrollment_id)
     # One answer, 404, for "no such certificate" and "not yours to see": a 403 would
     # tell a curious colleague who has finished which course.
@@ -280,7 +281,7 @@ def certificate(enrollment_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/verify")
 @bp.get("/verify/<code>")
 @limiter.limit("30 per minute")
-def verify(code: str | None = None):  # type: ignore[no-untyped-def]
+def verify(code: str | None = None) -> ResponseReturnValue:
     form = VerifyForm(formdata=request.args)
     if code is None and request.args.get("code") and form.validate():
         return redirect(url_for("reports.verify", code=certificates.normalise_code(

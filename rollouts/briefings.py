@@ -80,7 +80,7 @@ def pending_for(user: User) -> list[Briefing]:
         .distinct().order_by(Briefing.created_at.desc(), Briefing.id.desc())))
 
 
-def confirmed_at(user: User, briefing: Briefing):  # type: ignore[no-untyped-def]
+def confirmed_at(user: User, briefing: Briefing):
     return db.session.scalar(select(BriefingReceipt.confirmed_at).where(
         BriefingReceipt.briefing_id == briefing.id, BriefingReceipt.user_id == user.id))
 

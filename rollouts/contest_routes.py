@@ -7,6 +7,7 @@ import io
 from datetime import UTC
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -38,14 +39,14 @@ def _may_watch(contest: contests.Contest) -> bool:
 @bp.get("/contests")
 @read_only
 @requires(policy.is_staff)
-def contest_list():  # type: ignore[no-untyped-def]
+def contest_list() -> ResponseReturnValue:
     return render_template("rollouts/contests.html", contests=contests.listing(),
                            now=clock.utcnow())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
 @requires(policy.may_author)
-def contest_new():  # type: ignore[no-untyped-def]
+def contest_new() -> ResponseReturnValue:
     form = ContestForm()
     form.departments.choices = department_choices(department_tree())
     form.quiz.choices = [(q.id, f"{q.course.title} › {q.title}") for q in
@@ -69,7 +70,7 @@ def contest_new():  # type: ignore[no-untyped-def]
 @bp.get("/contests/<int:contest_id>")
 @read_only
 @login_required
-def contest(contest_id: int):  # type: ignore[no-untyped-def]
+def contest(contest_id: int) -> ResponseReturnValue:
     """The lobby before the start; the learner's questions while it runs; results after."""
     item = _contest_or_404(contest_id)
     if not _may_watch(item):
@@ -93,7 +94,7 @@ def contest(contest_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/contests/<int:contest_id>/join")
 @login_required
-def contest_join(contest_id: int):  # type: ignore[no-untyped-def]
+def contest_join(contest_id: int) -> ResponseReturnValue:
     item = _contest_or_404(contest_id)
     form = JoinForm()
     if not form.validate_on_submit():
@@ -111,7 +112,7 @@ def contest_join(contest_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/contests/<int:contest_id>/play")
 @read_only
 @login_required
-def contest_play(contest_id: int):  # type: ignore[no-untyped-def]
+def contest_play(contest_id: int) -> ResponseReturnValue:
     item = _contest_or_404(contest_id)
     entry = contests.entry_of(current_user, item) or abort(404)
     if entry.finished_at is not None or contests.phase(item) == "over":
@@ -122,7 +123,7 @@ def contest_play(contest_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/contests/<int:contest_id>/play")
 @login_required
-def contest_answer(contest_id: int):  # type: ignore[no-untyped-def]
+def contest_answer(contest_id: int) -> ResponseReturnValue:
     item = _contest_or_404(contest_id)
     entry = contests.entry_of(current_user, item) or abort(404)
     if not ActionForm().validate_on_submit():
@@ -148,7 +149,7 @@ def contest_answer(contest_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/contests/<int:contest_id>/board")
 @login_required
-def contest_board(contest_id: int):  # type: ignore[no-untyped-def]
+def contest_board(contest_id: int) -> ResponseReturnValue:
     item = _contest_or_404(contest_id)
     if not _may_watch(item):
         abort(403)
@@ -159,7 +160,7 @@ def contest_board(contest_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/contests/<int:contest_id>/projector")
 @login_required
-def contest_projector(contest_id: int):  # type: ignore[no-untyped-def]
+def contest_projector(contest_id: int) -> ResponseReturnValue:
     item = _contest_or_404(contest_id)
     if not policy.is_staff(current_user):
         abort(403)
@@ -172,7 +173,7 @@ def contest_projector(contest_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/contests/<int:contest_id>/winners.csv")
 @read_only
 @requires(policy.may_author)
-def contest_winners(contest_id: int):  # type: ignore[no-untyped-def]
+def contest_winners(contest_id: int) -> ResponseReturnValue:
     item = _contest_or_404(contest_id)
     out = io.StringIO()
     writer = csv.writer(out)

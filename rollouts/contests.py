@@ -154,10 +154,10 @@ def join(user: User, contest: Contest, show_name: bool = False,
     return entry
 
 
-def _tokens(entry: ContestEntry, slot: int):  # type: ignore[no-untyped-def]
+def _tokens(entry: ContestEntry, slot: int):
     # The quiz engine's signed tokens, in a scope of their own ("contest-<id>") so a
     # contest entry's names never coincide with a quiz attempt's.
-    return option_tokens(f"contest-{entry.id}", slot)  # type: ignore[arg-type]
+    return option_tokens(f"contest-{entry.id}", slot)
 
 
 def _revisions(entry: ContestEntry) -> dict[int, QuestionRevision]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -44,7 +45,7 @@ def lesson_panel(item: OutlineItem) -> dict[str, Any]:
 
 @bp.post("/courses/<slug>/lessons/<int:item_id>/questions")
 @login_required
-def ask(slug: str, item_id: int):  # type: ignore[no-untyped-def]
+def ask(slug: str, item_id: int) -> ResponseReturnValue:
     course = courses.get_published_course(slug) or abort(404)
     item = courses.get_item(course, item_id) or abort(404)
     back = url_for("courses.lesson", slug=slug, item_id=item_id) + "#questions"
@@ -65,7 +66,7 @@ def ask(slug: str, item_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/home/answers/dismiss")
 @login_required
-def dismiss_answers():  # type: ignore[no-untyped-def]
+def dismiss_answers() -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
         service.dismiss_answers(current_user)
     return redirect(url_for("courses.home"))
@@ -77,19 +78,19 @@ def dismiss_answers():  # type: ignore[no-untyped-def]
 @bp.get("/questions")
 @read_only
 @requires(policy.may_tutor)
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> ResponseReturnValue:
     answered = request.args.get("show") == "answered"
     return render_template("rollouts/queue.html", rows=service.queue(answered=answered),
                            answered=answered)
 
 
-def _question_or_404(question_id: int):  # type: ignore[no-untyped-def]
+def _question_or_404(question_id: int):
     return service.get_question(question_id) or abort(404)
 
 
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
 @requires(policy.may_tutor)
-def answer(question_id: int):  # type: ignore[no-untyped-def]
+def answer(question_id: int) -> ResponseReturnValue:
     question = _question_or_404(question_id)
     form = AnswerForm(obj=question)
     if form.validate_on_submit():
@@ -106,7 +107,7 @@ def answer(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/<any(publish, withdraw):action>")
 @requires(policy.may_tutor)
-def publish(question_id: int, action: str):  # type: ignore[no-untyped-def]
+def publish(question_id: int, action: str) -> ResponseReturnValue:
     question = _question_or_404(question_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -123,7 +124,7 @@ def publish(question_id: int, action: str):  # type: ignore[no-untyped-def]
 @bp.get("/reports/questions")
 @read_only
 @requires(policy.is_hr_staff)
-def question_figures():  # type: ignore[no-untyped-def]
+def question_figures() -> ResponseReturnValue:
     return render_template("rollouts/question_figures.html", figures=service.course_figures())
 
 
@@ -133,14 +134,14 @@ def question_figures():  # type: ignore[no-untyped-def]
 @bp.get("/briefings")
 @read_only
 @requires(policy.is_staff)
-def briefing_list():  # type: ignore[no-untyped-def]
+def briefing_list() -> ResponseReturnValue:
     return render_template("rollouts/briefings.html", rows=briefings.listing(),
                            threshold=privacy_threshold())
 
 
 @bp.route("/briefings/new", methods=["GET", "POST"])
 @requires(policy.may_author)
-def briefing_new():  # type: ignore[no-untyped-def]
+def briefing_new() -> ResponseReturnValue:
     form = BriefingForm()
     tree = department_tree()
     form.departments.choices = department_choices(tree)
@@ -160,7 +161,7 @@ def briefing_new():  # type: ignore[no-untyped-def]
 
 def department_choices(tree: Tree) -> list[tuple[int, str]]:
     """Every department, indented under its parent, for a multiple choice."""
-    def walk(root: int, depth: int):  # type: ignore[no-untyped-def]
+    def walk(root: int, depth: int):
         yield root, "\u2003" * depth + tree.nodes[root].name
         for child in tree.nodes[root].children:
             yield from walk(child, depth + 1)
@@ -168,14 +169,14 @@ def department_choices(tree: Tree) -> list[tuple[int, str]]:
     return [choice for root in tree.roots for choice in walk(root, 0)]
 
 
-def _briefing_or_404(briefing_id: int):  # type: ignore[no-untyped-def]
+def _briefing_or_404(briefing_id: int):
     return briefings.get(briefing_id) or abort(404)
 
 
 @bp.get("/briefings/<int:briefing_id>")
 @read_only
 @login_required
-def briefing(briefing_id: int):  # type: ignore[no-untyped-def]
+def briefing(briefing_id: int) -> ResponseReturnValue:
     item = _briefing_or_404(briefing_id)
     recipient = briefings.is_recipient(current_user, item)
     if not recipient and not policy.is_staff(current_user):
@@ -187,7 +188,7 @@ def briefing(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/briefings/<int:briefing_id>/confirm")
 @login_required
-def briefing_confirm(briefing_id: int):  # type: ignore[no-untyped-def]
+def briefing_confirm(briefing_id: int) -> ResponseReturnValue:
     item = _briefing_or_404(briefing_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -202,7 +203,7 @@ def briefing_confirm(briefing_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/briefings/<int:briefing_id>/receipts")
 @read_only
 @login_required
-def briefing_receipts(briefing_id: int):  # type: ignore[no-untyped-def]
+def briefing_receipts(briefing_id: int) -> ResponseReturnValue:
     item = _briefing_or_404(briefing_id)
     scope = policy.scope_for(current_user, department_tree(), trainers=True)
     if scope is None:
@@ -214,7 +215,7 @@ def briefing_receipts(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/briefings/<int:briefing_id>/remind")
 @requires(policy.may_author)
-def briefing_remind(briefing_id: int):  # type: ignore[no-untyped-def]
+def briefing_remind(briefing_id: int) -> ResponseReturnValue:
     item = _briefing_or_404(briefing_id)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 from flask import Response, abort, current_app, render_template, send_file
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -45,7 +46,7 @@ def _results_scope(cycle: Any) -> Scope:
 @bp.get("/")
 @read_only
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     scope = _scope()
     day = local_today()
     visible = ([c for c in service.cycles() if service.status(c, day) == "closed"]
@@ -58,7 +59,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/cycles/<int:cycle_id>/results")
 @read_only
 @login_required
-def cycle_results(cycle_id: int):  # type: ignore[no-untyped-def]
+def cycle_results(cycle_id: int) -> ResponseReturnValue:
     cycle = _cycle(cycle_id)
     scope = _results_scope(cycle)
     mine = [d for d in cycle.departments if scope.can_see(d.department_id)]
@@ -70,7 +71,7 @@ def cycle_results(cycle_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/cycles/<int:cycle_id>/scorecard/<int:department_id>")
 @read_only
 @login_required
-def scorecard(cycle_id: int, department_id: int):  # type: ignore[no-untyped-def]
+def scorecard(cycle_id: int, department_id: int) -> ResponseReturnValue:
     cycle = _cycle(cycle_id)
     scope = _results_scope(cycle)
     supplier = service.taking_part(cycle, department_id)
@@ -89,7 +90,7 @@ def scorecard(cycle_id: int, department_id: int):  # type: ignore[no-untyped-def
 @bp.get("/cycles/<int:cycle_id>/results.<any(csv,xlsx):fmt>")
 @read_only
 @login_required
-def export(cycle_id: int, fmt: str):  # type: ignore[no-untyped-def]
+def export(cycle_id: int, fmt: str) -> ResponseReturnValue:
     cycle = _cycle(cycle_id)
     scope = _results_scope(cycle)
     if not scope.everything:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -60,7 +61,7 @@ def _refused(error: SurveyError) -> None:
 @bp.get("/pledges")
 @read_only
 @login_required
-def pledges_index():  # type: ignore[no-untyped-def]
+def pledges_index() -> ResponseReturnValue:
     tree = department_tree()
     order = [(i, len(tree.ancestors(i))) for r in tree.roots for i in tree.subtree(r)]
     return render_template("surveys/pledges_index.html", tree=tree, order=order)
@@ -68,7 +69,7 @@ def pledges_index():  # type: ignore[no-untyped-def]
 
 @bp.get("/pledges/<code>")
 @login_required
-def pledges_by_code(code: str):  # type: ignore[no-untyped-def]
+def pledges_by_code(code: str) -> ResponseReturnValue:
     """A stable address for lessons to link to: /surveys/pledges/finance."""
     department = accounts.get_department_by_code(code) or abort(404)
     return redirect(url_for(".pledges", department_id=department.id))
@@ -76,7 +77,7 @@ def pledges_by_code(code: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/pledges/<int:department_id>", methods=["GET", "POST"])
 @login_required
-def pledges(department_id: int):  # type: ignore[no-untyped-def]
+def pledges(department_id: int) -> ResponseReturnValue:
     tree = department_tree()
     if department_id not in tree.nodes:
         abort(404)
@@ -105,7 +106,7 @@ def pledges(department_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/pledges/<int:department_id>/<int:pledge_id>/remove")
 @login_required
-def remove_pledge(department_id: int, pledge_id: int):  # type: ignore[no-untyped-def]
+def remove_pledge(department_id: int, pledge_id: int) -> ResponseReturnValue:
     if not service.can_edit_pledges(current_user, department_id):
         abort(403)
     if ActionForm().validate_on_submit():
@@ -122,7 +123,7 @@ def remove_pledge(department_id: int, pledge_id: int):  # type: ignore[no-untype
 
 @bp.route("/cycles", methods=["GET", "POST"])
 @requires(policy.is_hr_staff)
-def cycles():  # type: ignore[no-untyped-def]
+def cycles() -> ResponseReturnValue:
     tree = department_tree()
     form = CycleForm()
     form.departments.choices = [SelectChoice(i, "\u2003" * len(tree.ancestors(i))
@@ -143,7 +144,7 @@ def cycles():  # type: ignore[no-untyped-def]
 
 @bp.get("/cycles/<int:cycle_id>")
 @requires(policy.is_hr_staff)
-def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
+def cycle(cycle_id: int) -> ResponseReturnValue:
     found = _cycle(cycle_id)
     return render_template("surveys/cycle.html", cycle=found, form=StatementForm(),
                            action=ActionForm(), state=service.status(found, local_today()),
@@ -152,7 +153,7 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/cycles/<int:cycle_id>/statements")
 @requires(policy.is_hr_staff)
-def save_statement(cycle_id: int):  # type: ignore[no-untyped-def]
+def save_statement(cycle_id: int) -> ResponseReturnValue:
     found, form = _cycle(cycle_id), StatementForm()
     if form.validate_on_submit():
         try:
@@ -168,7 +169,7 @@ def save_statement(cycle_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/cycles/<int:cycle_id>/<any(open,close,remind,delete_statement):step>")
 @requires(policy.is_hr_staff)
-def cycle_step(cycle_id: int, step: str):  # type: ignore[no-untyped-def]
+def cycle_step(cycle_id: int, step: str) -> ResponseReturnValue:
     found = _cycle(cycle_id)
     if ActionForm().validate_on_submit():
         try:
@@ -192,7 +193,7 @@ def cycle_step(cycle_id: int, step: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/map", methods=["GET", "POST"])
 @requires(policy.is_hr_staff)
-def supplier_map():  # type: ignore[no-untyped-def]
+def supplier_map() -> ResponseReturnValue:
     tree = department_tree()
     form = ActionForm()
     if form.validate_on_submit():
@@ -227,7 +228,7 @@ def _remember(cycle_id: int, key: str) -> None:
 
 @bp.route("/cycles/<int:cycle_id>/take", methods=["GET", "POST"])
 @login_required
-def take(cycle_id: int):  # type: ignore[no-untyped-def]
+def take(cycle_id: int) -> ResponseReturnValue:
     found = _cycle(cycle_id)
     mine = service.taking_part(found, current_user.department_id)
     if mine is None or found.state == "draft":
@@ -268,7 +269,7 @@ def take(cycle_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/cycles/<int:cycle_id>/resume")
 @limiter.limit("20 per hour")  # resume codes are long, but guessing should stay pointless
 @login_required
-def resume(cycle_id: int):  # type: ignore[no-untyped-def]
+def resume(cycle_id: int) -> ResponseReturnValue:
     found, form = _cycle(cycle_id), ResumeForm()
     if form.validate_on_submit():
         if answers.answer_set(found, form.code.data) is not None:
@@ -285,7 +286,7 @@ def _int(value: Any) -> int | None:
 
 @bp.route("/cycles/<int:cycle_id>/take/<int:supplier_id>", methods=["GET", "POST"])
 @login_required
-def answer(cycle_id: int, supplier_id: int):  # type: ignore[no-untyped-def]
+def answer(cycle_id: int, supplier_id: int) -> ResponseReturnValue:
     found = _cycle(cycle_id)
     answer_set = answers.answer_set(found, _key(cycle_id))
     supplier = service.taking_part(found, supplier_id)

@@ -20,7 +20,7 @@ def at_once(app: Flask, email: str, send: Callable, clients: int = 4) -> list[in
         logged_in.append(client)
     barrier, statuses, errors = threading.Barrier(clients), [], []
 
-    def run(client) -> None:  # type: ignore[no-untyped-def]
+    def run(client) -> None:
         try:
             barrier.wait(timeout=10)
             statuses.append(send(client).status_code)

@@ -91,7 +91,7 @@ def _migrate(uri: str, instance: Path) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(request, tmp_path_factory):  # type: ignore[no-untyped-def]
+def database(request, tmp_path_factory):
     """A migrated schema: a template SQLite file, or a PostgreSQL database."""
     base = tmp_path_factory.mktemp(request.param)
     if request.param == "sqlite":
@@ -130,7 +130,7 @@ def _drop_database(url: str) -> None:
     admin.dispose()
 
 
-def _fresh_uri(database, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+def _fresh_uri(database, tmp_path: Path) -> str:
     kind, where = database
     if kind == "sqlite":
         target = tmp_path / "relay.db"
@@ -153,7 +153,7 @@ class IsolatedClient(FlaskClient):
     hold SQLite's write lock (BEGIN IMMEDIATE) while the request waits for it.
     """
 
-    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
         with self.application.app_context():
@@ -161,12 +161,12 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app_factory(database, tmp_path):  # type: ignore[no-untyped-def]
+def app_factory(database, tmp_path):
     """Make an app on a clean database, with extra settings (e.g. CSRF on)."""
     uri = _fresh_uri(database, tmp_path)
     made = []
 
-    def make(**overrides):  # type: ignore[no-untyped-def]
+    def make(**overrides):
         app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri, **overrides})
         app.instance_path = str(tmp_path / "instance")
         app.test_client_class = IsolatedClient
@@ -181,40 +181,40 @@ def app_factory(database, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def app(app_factory):  # type: ignore[no-untyped-def]
+def app(app_factory):
     app = app_factory()
     with app.app_context():
         yield app
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app):  # type: ignore[no-untyped-def]
+def runner(app):
     return app.test_cli_runner()
 
 
 @pytest.fixture
-def make(app) -> Factories:  # type: ignore[no-untyped-def]
+def make(app) -> Factories:
     return Factories()
 
 
 class AuthActions:
-    def __init__(self, client):  # type: ignore[no-untyped-def]
+    def __init__(self, client):
         self._client = client
 
-    def login(self, email: str, password: str = "correct-horse-battery", **extra):  # type: ignore[no-untyped-def]
+    def login(self, email: str, password: str = "correct-horse-battery", **extra):
         return self._client.post("/login", data={"email": email, "password": password, **extra})
 
-    def logout(self):  # type: ignore[no-untyped-def]
+    def logout(self):
         return self._client.post("/logout")
 
 
 @pytest.fixture
-def auth(client) -> AuthActions:  # type: ignore[no-untyped-def]
+def auth(client) -> AuthActions:
     return AuthActions(client)
 
 
@@ -230,7 +230,7 @@ class Inbox:
         self.received: list[EmailMessage] = []
         self.refuse = False
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "451 try again later"
         self.received.append(message_from_bytes(envelope.content, policy=default))
@@ -238,7 +238,7 @@ class Inbox:
 
 
 @pytest.fixture
-def smtp(app):  # type: ignore[no-untyped-def]
+def smtp(app):
     inbox = Inbox()
     with socket.socket() as probe:  # a free port (aiosmtpd's ready check cannot use 0)
         probe.bind(("127.0.0.1", 0))

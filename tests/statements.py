@@ -16,7 +16,7 @@ def statements_run() -> Iterator[list[str]]:
     """The statements run on the app's engine inside the block, in order."""
     found: list[str] = []
 
-    def listener(_connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def listener(_connection, _cursor, statement, *_args) -> None:
         found.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", listener)

@@ -26,7 +26,7 @@ def flask(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture
-def fresh_clone(tmp_path):  # type: ignore[no-untyped-def]
+def fresh_clone(tmp_path):
     clone = tmp_path / "relay"
     shutil.copytree(ROOT, clone, ignore=LEFT_BEHIND)
     return clone

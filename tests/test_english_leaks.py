@@ -61,7 +61,7 @@ class VisibleText(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag, attrs):
         if tag in SKIPPED:
             self.skipping += 1
         for name, value in attrs:
@@ -71,11 +71,11 @@ class VisibleText(HTMLParser):
                     "submit", "button"):
                 self.parts.append(value or "")
 
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+    def handle_endtag(self, tag):
         if tag in SKIPPED and self.skipping:
             self.skipping -= 1
 
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
+    def handle_data(self, data):
         if not self.skipping and data.strip():
             self.parts.append(data)
 
@@ -125,7 +125,7 @@ def staff_pages() -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def demo_school(app):  # type: ignore[no-untyped-def]
+def demo_school(app):
     import_content(ROOT / "content")
     seed_demo()
     db.session.commit()

@@ -8,13 +8,13 @@ from werkzeug.exceptions import ServiceUnavailable
 
 
 @pytest.fixture
-def failing_app(app_factory):  # type: ignore[no-untyped-def]
+def failing_app(app_factory):
     app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
-    def boom():  # type: ignore[no-untyped-def]
+    def boom():
         raise RuntimeError("a bug")
 
-    def busy():  # type: ignore[no-untyped-def]
+    def busy():
         raise ServiceUnavailable()
 
     app.add_url_rule("/boom", view_func=boom)

@@ -16,7 +16,7 @@ ESSAY = {"key": "e", "type": "essay", "prompt": "Explain.", "points": 2,
 
 
 @pytest.fixture
-def essay_to_grade(app, make, client, auth):  # type: ignore[no-untyped-def]
+def essay_to_grade(app, make, client, auth):
     make.course("c", lessons=0, quizzes=[make.quiz_source(
         "eq", questions=[single_choice("a"), ESSAY], pass_mark=50)])
     make.user("l@example.com")

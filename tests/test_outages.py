@@ -16,14 +16,14 @@ DEAD = {
 
 
 @pytest.fixture(params=sorted(DEAD))
-def dead_app(request, tmp_path):  # type: ignore[no-untyped-def]
+def dead_app(request, tmp_path):
     uri = DEAD[request.param].format(tmp=tmp_path)
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri})
     app.instance_path = str(tmp_path / "instance")
     return app
 
 
-def signed_in(app):  # type: ignore[no-untyped-def]
+def signed_in(app):
     client = app.test_client()
     with client.session_transaction() as session:  # a learner's cookie from before the outage
         session["_user_id"] = "1:0"

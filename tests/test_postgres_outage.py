@@ -89,7 +89,7 @@ class ThrowAwayCluster:
 
 
 @pytest.fixture
-def cluster():  # type: ignore[no-untyped-def]
+def cluster():
     bin_dir, reason = _binaries()
     if bin_dir is None:
         pytest.skip(reason)
@@ -109,7 +109,7 @@ def cluster():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def served(cluster, tmp_path):  # type: ignore[no-untyped-def]
+def served(cluster, tmp_path):
     from flask_migrate import upgrade
 
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": cluster.url("relay")})
@@ -130,7 +130,7 @@ def served(cluster, tmp_path):  # type: ignore[no-untyped-def]
 class Learner:
     """Autosaves one question at a time and remembers what the server acknowledged."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app) -> None:
         self.client = app.test_client()
         assert self.client.post("/login", data={"email": "learner@example.com",
                                                 "password": PASSWORD}).status_code == 302

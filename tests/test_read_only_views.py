@@ -23,7 +23,7 @@ BUSY_MS = 200  # how long a blocked writer waits before "database is locked"
 
 
 @pytest.fixture
-def sqlite_app(app_factory):  # type: ignore[no-untyped-def]
+def sqlite_app(app_factory):
     app = app_factory(SQLITE_BUSY_TIMEOUT_MS=BUSY_MS)
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
@@ -34,7 +34,7 @@ def sqlite_app(app_factory):  # type: ignore[no-untyped-def]
     return app
 
 
-def write_from_another_thread(app, code: str) -> str:  # type: ignore[no-untyped-def]
+def write_from_another_thread(app, code: str) -> str:
     """Add a department in a thread of its own, as a concurrent request would;
     "ok" or the database error it met."""
     outcome: list[str] = []
@@ -85,7 +85,7 @@ def test_a_read_only_view_cannot_write_and_leaves_its_connection_writable(sqlite
 def test_a_writer_commits_while_the_export_command_reads(sqlite_app, monkeypatch):
     outcome: list[str] = []
 
-    def export_then_write(output: str, fmt: str, rows) -> int:  # type: ignore[no-untyped-def]
+    def export_then_write(output: str, fmt: str, rows) -> int:
         next(rows, None)  # the export has read its rows
         outcome.append(write_from_another_thread(sqlite_app, "sales"))
         return 0

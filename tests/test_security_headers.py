@@ -8,7 +8,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 from app import CONTENT_SECURITY_POLICY
 
 
-def sample_value(converter) -> object:  # type: ignore[no-untyped-def]
+def sample_value(converter) -> object:
     if isinstance(converter, IntegerConverter):
         return 1
     if isinstance(converter, AnyConverter):  # one of a fixed list: take the first
@@ -16,13 +16,13 @@ def sample_value(converter) -> object:  # type: ignore[no-untyped-def]
     return "x"
 
 
-def sample_url(app, rule: Rule) -> str:  # type: ignore[no-untyped-def]
+def sample_url(app, rule: Rule) -> str:
     values = {name: sample_value(c) for name, c in rule._converters.items()}
     with app.test_request_context():
         return app.url_for(rule.endpoint, **values)
 
 
-def assert_secured(response, where: str) -> None:  # type: ignore[no-untyped-def]
+def assert_secured(response, where: str) -> None:
     headers = response.headers
     assert headers.get("X-Content-Type-Options") == "nosniff", where
     assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), where
@@ -31,7 +31,7 @@ def assert_secured(response, where: str) -> None:  # type: ignore[no-untyped-def
     assert headers.get("Cache-Control"), where
 
 
-def every_rule(app) -> list[Rule]:  # type: ignore[no-untyped-def]
+def every_rule(app) -> list[Rule]:
     return sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
 
 

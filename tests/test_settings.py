@@ -21,7 +21,7 @@ from sqlite_concurrency import INLINE_CHECKPOINT_PAGES
 from tests.conftest import TEST_SETTINGS
 
 
-def fresh_app(tmp_path) -> Flask:  # type: ignore[no-untyped-def]
+def fresh_app(tmp_path) -> Flask:
     app = Flask(__name__, instance_path=str(tmp_path / "instance"))
     load_settings(app, None)
     return app

@@ -68,14 +68,14 @@ def test_an_in_memory_database_needs_no_gate_file(tmp_path, monkeypatch):
     assert gate.path is None and list(tmp_path.iterdir()) == []
 
 
-def write_rows(engine, rows: int) -> None:  # type: ignore[no-untyped-def]
+def write_rows(engine, rows: int) -> None:
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE IF NOT EXISTS notes (body TEXT)"))
         for n in range(rows):
             connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": f"n{n}"})
 
 
-def rows_in_database_file(path, scratch) -> int:  # type: ignore[no-untyped-def]
+def rows_in_database_file(path, scratch) -> int:
     """What the database file holds without its WAL: what checkpoints have copied."""
     shutil.copyfile(path, scratch)
     with sqlite3.connect(scratch) as copy:
@@ -84,7 +84,7 @@ def rows_in_database_file(path, scratch) -> int:  # type: ignore[no-untyped-def]
             if found.fetchone()[0] else 0
 
 
-def sqlite_engine(path):  # type: ignore[no-untyped-def]
+def sqlite_engine(path):
     engine = create_engine(f"sqlite:///{path}")
     configure_sqlite(engine, busy_timeout_ms=5000)
     return engine

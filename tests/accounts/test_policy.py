@@ -45,7 +45,7 @@ SCOPE_TABLE = {
 
 
 @pytest.fixture
-def people(make):  # type: ignore[no-untyped-def]
+def people(make):
     acme = make.department("acme")
     sales = make.department("sales", parent=acme)
     east = make.department("east", parent=sales)

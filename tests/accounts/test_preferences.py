@@ -16,7 +16,7 @@ from extensions import db
 from tests.factories import PASSWORD
 
 
-def signed_in(app, user: User):  # type: ignore[no-untyped-def]
+def signed_in(app, user: User):
     client = app.test_client()
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     return client

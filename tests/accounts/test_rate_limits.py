@@ -28,7 +28,7 @@ def redis_reachable() -> bool:
         return False
 
 
-def failed_logins(app, count: int, email: str = "nobody@example.com",  # type: ignore[no-untyped-def]
+def failed_logins(app, count: int, email: str = "nobody@example.com",
                   **headers: str) -> list[int]:
     client = app.test_client()
     return [client.post("/login", data={"email": email, "password": "wrong-password"},

@@ -14,14 +14,14 @@ from extensions import db
 NEW_PASSWORD = "baton-at-full-speed"
 
 
-def new_hire(make):  # type: ignore[no-untyped-def]
+def new_hire(make):
     make.department("sales")
     import_roster("email,name,department,hire_date,roles\n"
                   "new@example.com,New Hire,sales,2026-11-23,learner\n")
     return service.get_user_by_email("new@example.com")
 
 
-def link_path(user) -> str:  # type: ignore[no-untyped-def]
+def link_path(user) -> str:
     return f"/account/set-password/{service.set_password_token(user)}"
 
 

@@ -18,25 +18,25 @@ ALL_SCOPES = tuple(tokens.SCOPES)
 class Api:
     """The test client speaking to /api/v1 with a bearer token."""
 
-    def __init__(self, client, secret: str | None):  # type: ignore[no-untyped-def]
+    def __init__(self, client, secret: str | None):
         self.client, self.secret = client, secret
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
 
-    def get(self, path: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get(self, path: str, **kwargs: Any):
         return self.client.get(PREFIX + path, headers=self.headers, **kwargs)
 
-    def put(self, path: str, json: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def put(self, path: str, json: Any = None, **kwargs: Any):
         return self.client.put(PREFIX + path, json=json, headers=self.headers, **kwargs)
 
-    def post(self, path: str, json: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def post(self, path: str, json: Any = None, **kwargs: Any):
         return self.client.post(PREFIX + path, json=json, headers=self.headers, **kwargs)
 
 
 @pytest.fixture
-def issue(app):  # type: ignore[no-untyped-def]
+def issue(app):
     """issue(*scopes) -> a new token's secret."""
 
     def make(*scopes: str, name: str = "test system", **options: Any) -> str:
@@ -46,17 +46,17 @@ def issue(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def api(client, issue) -> Api:  # type: ignore[no-untyped-def]
+def api(client, issue) -> Api:
     """A client holding a token with every scope."""
     return Api(client, issue())
 
 
 @pytest.fixture
-def api_with(client, issue):  # type: ignore[no-untyped-def]
+def api_with(client, issue):
     return lambda *scopes: Api(client, issue(*scopes))
 
 
-def answer_quiz(user, quiz_slug: str, correct: bool):  # type: ignore[no-untyped-def]
+def answer_quiz(user, quiz_slug: str, correct: bool):
     """Start, answer every question (right or wrong) and submit; returns the attempt."""
     quiz = get_quiz_by_slug(quiz_slug)
     attempt = quizzes.start_attempt(user, quiz)
@@ -72,7 +72,7 @@ def answer_quiz(user, quiz_slug: str, correct: bool):  # type: ignore[no-untyped
     return quizzes.submit_attempt(attempt)
 
 
-def read_all(user, course) -> None:  # type: ignore[no-untyped-def]
+def read_all(user, course) -> None:
     for item in course.items:
         if item.kind == "lesson":
             courses.record_visit(user, item)

@@ -13,7 +13,7 @@ def csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def sign_in(client, email):  # type: ignore[no-untyped-def]
+def sign_in(client, email):
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"email": email, "password": PASSWORD,
                                 "csrf_token": csrf_token(page)})

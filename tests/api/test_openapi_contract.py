@@ -8,7 +8,7 @@ from api.tokens import SCOPES
 METHODS = {"get", "put", "post", "patch", "delete"}
 
 
-def api_routes(app) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
+def api_routes(app) -> dict[tuple[str, str], str]:
     """(OpenAPI path, method) -> endpoint, for every route of the API blueprint."""
     routes = {}
     for rule in app.url_map.iter_rules():
@@ -21,7 +21,7 @@ def api_routes(app) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-de
     return routes
 
 
-def described(document) -> dict[tuple[str, str], dict]:  # type: ignore[no-untyped-def]
+def described(document) -> dict[tuple[str, str], dict]:
     return {(path, method): operation for path, item in document["paths"].items()
             for method, operation in item.items() if method in METHODS}
 

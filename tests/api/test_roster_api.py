@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 from tests.statements import statements_run
 
 
-def count(model) -> int:  # type: ignore[no-untyped-def]
+def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 

@@ -31,7 +31,7 @@ EVERY_CHECK = list(CHECKS.get_all())
 
 
 @pytest.fixture
-def seeded(app_factory):  # type: ignore[no-untyped-def]
+def seeded(app_factory):
     app = app_factory()
     with app.app_context():
         make = Factories()
@@ -70,12 +70,12 @@ def test_no_operation_fails_its_contract_or_answers_5xx(seeded):
     assert failures == [], "\n\n".join(failures)
 
 
-def _fuzz(strategy, mode, examples) -> None:  # type: ignore[no-untyped-def]
+def _fuzz(strategy, mode, examples) -> None:
     @given(case=strategy)
     @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
-    def run(case) -> None:  # type: ignore[no-untyped-def]
+    def run(case) -> None:
         response = case.call()
         assert response.status_code < 500, f"{response.status_code} for {case.as_curl_command()}"
         excluded = []
@@ -86,7 +86,7 @@ def _fuzz(strategy, mode, examples) -> None:  # type: ignore[no-untyped-def]
     run()
 
 
-def _only_semantic(response) -> bool:  # type: ignore[no-untyped-def]
+def _only_semantic(response) -> bool:
     if response.status_code != 422:
         return False
     details = response.json()["error"].get("details") or []

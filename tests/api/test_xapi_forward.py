@@ -29,7 +29,7 @@ def port() -> int:
 
 
 @pytest.fixture
-def app(app_factory, port):  # type: ignore[no-untyped-def]
+def app(app_factory, port):
     app = app_factory(XAPI_ENDPOINT=f"http://127.0.0.1:{port}/xapi/", XAPI_USERNAME=USERNAME,
                       XAPI_PASSWORD=PASSWORD, XAPI_BATCH_SIZE=3, XAPI_RETRIES=2,
                       XAPI_BACKOFF_SECONDS=0.01, XAPI_BACKOFF_MAX_SECONDS=0.05,
@@ -39,7 +39,7 @@ def app(app_factory, port):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def server(app, port):  # type: ignore[no-untyped-def]
+def server(app, port):
     """The LRS, not started: a test starts it when the LRS should be up."""
     fake = FakeLrs(port)
     yield fake
@@ -269,7 +269,7 @@ def test_a_forwarder_killed_at_any_point_of_a_batch_loses_nothing(app, server, p
     server.start()
     post = lrs.LrsClient.post
 
-    def dying_post(client, statements):  # type: ignore[no-untyped-def]
+    def dying_post(client, statements):
         if point == "after the POST":
             post(client, statements)
         raise Killed

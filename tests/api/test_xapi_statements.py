@@ -22,7 +22,7 @@ VERBS = "http://adlnet.gov/expapi/verbs/"
 
 
 @pytest.fixture
-def app(app_factory):  # type: ignore[no-untyped-def]
+def app(app_factory):
     app = app_factory(XAPI_ACTIVITY_BASE=BASE + "/")
     with app.app_context():
         yield app
@@ -116,7 +116,7 @@ def test_a_statement_is_written_with_its_event_or_not_at_all(make, monkeypatch):
     course = make.course("c", lessons=2)
     learner = make.user()
 
-    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def fail(*args, **kwargs):
         raise RuntimeError("the database went away mid-transaction")
 
     monkeypatch.setattr(courses, "record_step", fail)

@@ -14,7 +14,7 @@ from tests.browser.conftest import login
 AUTOSAVE = re.compile(r".*/attempts/[0-9]+/autosave$")
 
 
-def start_quiz(make, live_server, page):  # type: ignore[no-untyped-def]
+def start_quiz(make, live_server, page):
     make.course("c", lessons=0, quizzes=[make.quiz_source("q", shuffle_options=False)])
     make.user("q@example.com")
     db.session.commit()
@@ -28,7 +28,7 @@ def test_autosave_retries_through_an_outage_and_then_says_saved(make, live_serve
     start_quiz(make, live_server, page)
     refused = []
 
-    def outage(route):  # type: ignore[no-untyped-def]
+    def outage(route):
         if len(refused) < 2:  # the database is down for the first two tries
             refused.append(route.request.url)
             route.fulfill(status=503, headers={"Retry-After": "1"},
@@ -52,7 +52,7 @@ def test_a_refused_answer_is_not_retried(make, live_server, page):
     start_quiz(make, live_server, page)
     calls = []
 
-    def closed(route):  # type: ignore[no-untyped-def]
+    def closed(route):
         calls.append(1)
         route.fulfill(status=409, content_type="application/json",
                       body='{"error": "AttemptClosed", "message": "the attempt is closed"}')

@@ -21,7 +21,7 @@ SCREENS = Path(os.environ.get("RELAY_SCREENS", "/work/notes/screens"))
 
 
 @pytest.fixture
-def job_server(app, app_factory):  # type: ignore[no-untyped-def]
+def job_server(app, app_factory):
     """The demo company on a live server where every raw list is a job, written by the
     default runner (a `flask reports work` process per job)."""
     if db.engine.dialect.name != "sqlite":
@@ -40,7 +40,7 @@ def job_server(app, app_factory):  # type: ignore[no-untyped-def]
     thread.join(timeout=5)
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str) -> None:
     if SCREENS.is_dir():
         page.screenshot(path=str(SCREENS / name), full_page=True)
 

@@ -20,7 +20,7 @@ SCREENS = Path("/work/notes/screens")
 
 
 @pytest.fixture
-def zh_page(browser):  # type: ignore[no-untyped-def]
+def zh_page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -28,7 +28,7 @@ def zh_page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     if SCREENS.is_dir():
         page.screenshot(path=str(SCREENS / f"22-{name}.png"), full_page=True)
 

@@ -32,7 +32,7 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 
 
 @pytest.fixture
-def zh_page(browser):  # type: ignore[no-untyped-def]
+def zh_page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -40,7 +40,7 @@ def zh_page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     if SCREENS.is_dir():  # the pictures reviewers look at; not part of the assertion
         page.screenshot(path=str(SCREENS / f"20-{name}.png"), full_page=True)
 

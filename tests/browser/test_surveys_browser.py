@@ -17,12 +17,12 @@ from tests.surveys.conftest import (
 SCREENS = Path("/work/notes/screens")
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     if SCREENS.is_dir():
         page.screenshot(path=str(SCREENS / f"21-{name}.png"), full_page=True)
 
 
-def answer(page, base: str, email: str, finance_id: int, overall: str,  # type: ignore[no-untyped-def]
+def answer(page, base: str, email: str, finance_id: int, overall: str,
            comment: str, first: bool = False) -> None:
     login(page, base, email)
     task = page.locator(".survey-task a").first

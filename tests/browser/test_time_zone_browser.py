@@ -19,7 +19,7 @@ from tests.browser.conftest import login
 SHOTS = Path(os.environ.get("RELAY_SCREENSHOTS", "/tmp/relay-screenshots"))
 
 
-def as_of_line(day) -> str:  # type: ignore[no-untyped-def]
+def as_of_line(day) -> str:
     return f"截至 {format_date(day, 'medium', locale='zh_CN')} 当日结束"
 
 
@@ -31,7 +31,7 @@ def zone_of(email: str) -> str | None:
 
 
 def test_the_browsers_zone_is_kept_at_sign_in_and_reports_follow_it(
-        app, live_server, browser, make, monkeypatch):  # type: ignore[no-untyped-def]
+        app, live_server, browser, make, monkeypatch):
     update_school_settings("zh_CN", "Asia/Shanghai")
     for email in ("ny@example.com", "sh@example.com", "nojs@example.com"):
         make.user(email, roles=("hr",))

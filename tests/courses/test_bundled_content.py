@@ -44,7 +44,7 @@ def test_every_question_type_occurs(sources):
     assert used == set(REGISTRY)
 
 
-def misconceptions_in(value) -> set[str]:  # type: ignore[no-untyped-def]
+def misconceptions_in(value) -> set[str]:
     """Every misconception tag anywhere in a question's data."""
     if isinstance(value, dict):
         found = {value["misconception"]} if value.get("misconception") else set()

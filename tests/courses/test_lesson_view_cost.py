@@ -139,7 +139,7 @@ def test_the_outline_reads_the_stored_progress(client, auth, make):
     assert "0 of 2 required steps done" in page
 
 
-def take_quiz(user, slug: str, correct: bool) -> None:  # type: ignore[no-untyped-def]
+def take_quiz(user, slug: str, correct: bool) -> None:
     quiz = get_quiz_by_slug(slug)
     attempt = quizzes.start_attempt(user, quiz)
     answers = {}

@@ -24,7 +24,7 @@ from reports.service import Scope
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
-def count(query) -> int:  # type: ignore[no-untyped-def]
+def count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 

@@ -111,11 +111,11 @@ def render(jinja_env: jinja2.Environment):
 
 
 @pytest.fixture
-def page(jinja_env):  # type: ignore[no-untyped-def]
+def page(jinja_env):
     """Render a question-data form's partial and parse it (see type_form_samples.Page)."""
     from tests.quizzes.type_form_samples import Page
 
-    def _page(dform):  # type: ignore[no-untyped-def]
+    def _page(dform):
         return Page(jinja_env.get_template(dform.template).render(dform=dform))
 
     return _page

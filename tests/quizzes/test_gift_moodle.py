@@ -181,7 +181,7 @@ def test_other_bytes_are_named_without_a_guess():
 
 # --- the CLI and the upload preview -------------------------------------------------------
 
-def quiz_of_one(make):  # type: ignore[no-untyped-def]
+def quiz_of_one(make):
     make.course("c", lessons=0, quizzes=[make.quiz_source("q", questions=[single_choice("k")])])
     return get_quiz_by_slug("q")
 
@@ -219,7 +219,7 @@ def test_upload_preview_refuses_mojibake_and_reads_gb18030_when_chosen(app, make
     client = app.test_client()
     client.post("/login", data={"email": "trainer@example.com", "password": PASSWORD})
 
-    def upload(**form: str):  # type: ignore[no-untyped-def]
+    def upload(**form: str):
         return client.post("/authoring/quizzes/q/gift", data={
             "format": "gift", **form, "file": (io.BytesIO(GIFT_ZH.encode("gb18030")), "z.gift")},
             content_type="multipart/form-data")

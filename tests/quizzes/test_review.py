@@ -14,7 +14,7 @@ from quizzes.types import get_type
 # --- what each type's review holds (no app) ---------------------------------------
 
 
-def review(type_id, data, answer, order=None):  # type: ignore[no-untyped-def]
+def review(type_id, data, answer, order=None):
     qtype = get_type(type_id)
     return qtype.review_context(qtype.validate(data), answer, order)
 
@@ -130,7 +130,7 @@ ANSWERS = {"sc": 1, "tf": False, "sa": "内部客户", "mt": [1, 0], "or": None,
 
 
 @pytest.fixture
-def reviewed(app, make, auth, client):  # type: ignore[no-untyped-def]
+def reviewed(app, make, auth, client):
     """A submitted attempt in zh-CN: wrong answers, one unanswered, an essay to grade."""
     make.course("c", lessons=0, quizzes=[make.quiz_source("q", questions=QUESTIONS)])
     learner = make.user("l@example.com")

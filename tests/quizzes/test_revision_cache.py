@@ -17,7 +17,7 @@ def _form(attempt_id: int, slot: int, option: int, seq: int) -> dict:
             **{f"q{slot}-{key}" if key else f"q{slot}": value for key, value in values.items()}}
 
 
-def _save(client, attempt_id: int, slot: int, option: int, seq: int):  # type: ignore[no-untyped-def]
+def _save(client, attempt_id: int, slot: int, option: int, seq: int):
     return client.post(f"/attempts/{attempt_id}/autosave",
                        data=_form(attempt_id, slot, option, seq))
 

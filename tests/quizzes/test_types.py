@@ -142,7 +142,7 @@ def test_grade_is_frozen_with_defaults():
     grade = Grade(0.5)
     assert (grade.feedback, grade.misconceptions, grade.pending) == ("", (), False)
     with pytest.raises(AttributeError):
-        grade.fraction = 1.0  # type: ignore[misc]
+        grade.fraction = 1.0
 
 
 @pytest.mark.parametrize("type_id", sorted(BUILT_IN))

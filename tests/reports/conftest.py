@@ -87,7 +87,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 @pytest.fixture
-def company(app, make, clock) -> Company:  # type: ignore[no-untyped-def]
+def company(app, make, clock) -> Company:
     T = relay_clock.today()
     acme = make.department("acme", "Acme")
     sales = make.department("sales", "Sales", parent=acme)
@@ -115,11 +115,11 @@ def company(app, make, clock) -> Company:  # type: ignore[no-untyped-def]
                 people, onb, sec, quiz)
     lesson1, lesson2 = onb.items[0], onb.items[1]
 
-    def read(who: str, item, offset: int) -> None:  # type: ignore[no-untyped-def]
+    def read(who: str, item, offset: int) -> None:
         clock.at(c.day(offset))
         courses.mark_lesson_read(people[who], item)
 
-    def visit(who: str, item, offset: int) -> None:  # type: ignore[no-untyped-def]
+    def visit(who: str, item, offset: int) -> None:
         clock.at(c.day(offset))
         courses.record_visit(people[who], item)
 
@@ -141,7 +141,7 @@ def company(app, make, clock) -> Company:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def staff(company, make):  # type: ignore[no-untyped-def]
+def staff(company, make):
     make.user("hr@example.com", roles=("hr",))
     make.user("admin@example.com", roles=("admin",))
     make.user("trainer@example.com", roles=("trainer",))
@@ -151,7 +151,7 @@ def staff(company, make):  # type: ignore[no-untyped-def]
     return company
 
 
-def client_for(app, email):  # type: ignore[no-untyped-def]
+def client_for(app, email):
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     return client

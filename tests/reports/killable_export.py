@@ -24,7 +24,7 @@ REPEAT = 3000
 def main(job_id: int) -> None:
     real = exports.enrollment_rows
 
-    def rows_then_stall(*args):  # type: ignore[no-untyped-def]
+    def rows_then_stall(*args):
         for row in real(*args):
             for _ in range(REPEAT):
                 yield row

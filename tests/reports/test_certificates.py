@@ -15,7 +15,7 @@ def code_of(enrollment_id: int) -> str | None:
         Certificate.enrollment_id == enrollment_id))
 
 
-def login(app, email):  # type: ignore[no-untyped-def]
+def login(app, email):
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     return client

@@ -27,7 +27,7 @@ from tests.reports.test_exports import read_csv, read_xlsx
 
 
 @pytest.fixture
-def jobs_app(app_factory, company, make):  # type: ignore[no-untyped-def]
+def jobs_app(app_factory, company, make):
     """Every raw list of more than 2 rows is a job; jobs wait to be run by the test."""
     for email, roles in (("hr@example.com", ("hr",)), ("hr2@example.com", ("hr",)),
                          ("admin@example.com", ("admin",))):
@@ -35,7 +35,7 @@ def jobs_app(app_factory, company, make):  # type: ignore[no-untyped-def]
     return app_factory(EXPORT_RUNNER="none", EXPORT_STREAM_MAX_ROWS=2)
 
 
-def ask(client, fmt: str = "csv", query: str = "") -> int:  # type: ignore[no-untyped-def]
+def ask(client, fmt: str = "csv", query: str = "") -> int:
     response = client.post(f"/reports/export/enrollments{query}", data={"fmt": fmt})
     assert response.status_code == 303, response.get_data(as_text=True)
     found = re.fullmatch(r".*/reports/exports/(\d+)", response.headers["Location"])
@@ -48,13 +48,13 @@ def words(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" ,", ",")
 
 
-def status(client, job_id: int) -> dict:  # type: ignore[no-untyped-def]
+def status(client, job_id: int) -> dict:
     response = client.get(f"/reports/exports/{job_id}/status")
     assert response.status_code == 200
     return response.get_json()
 
 
-def run(app, job_id: int):  # type: ignore[no-untyped-def]
+def run(app, job_id: int):
     with app.app_context():
         job = jobs.run_job(job_id)
         return (job.state, job.rows_written) if job else None
@@ -75,7 +75,7 @@ def test_a_big_export_is_queued_then_runs_with_progress_then_downloads(jobs_app,
     seen: list[dict] = []
     real = exports.enrollment_rows
 
-    def watched(*args):  # type: ignore[no-untyped-def]
+    def watched(*args):
         for number, row in enumerate(real(*args), start=1):
             if number == 5:
                 thread = threading.Thread(target=lambda: seen.append(status(hr, job_id)))

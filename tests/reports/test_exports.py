@@ -25,7 +25,7 @@ NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
 @pytest.fixture
-def hr(app, company, make):  # type: ignore[no-untyped-def]
+def hr(app, company, make):
     make.user("hr@example.com", roles=("hr",))
     client = app.test_client()
     client.post("/login", data={"email": "hr@example.com", "password": PASSWORD})
@@ -41,7 +41,7 @@ def read_csv(data: bytes) -> list[list[str]]:
     return rows[:-1]
 
 
-def export(client, fmt: str = "csv", query: str = ""):  # type: ignore[no-untyped-def]
+def export(client, fmt: str = "csv", query: str = ""):
     """Ask for the raw list as the dashboard's button does, and follow to the file."""
     asked = client.post(f"/reports/export/enrollments{query}", data={"fmt": fmt})
     assert asked.status_code == 303, asked.get_data(as_text=True)
@@ -148,7 +148,7 @@ def test_raw_list_is_a_generator_read_lazily(app, company):
 def test_csv_chunks_leave_before_the_rows_after_them_are_read():
     pulled = 0
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows():
         nonlocal pulled
         for i in range(5000):
             pulled += 1
@@ -221,7 +221,7 @@ def test_xlsx_writes_its_row_files_only_in_the_given_folder(tmp_path, monkeypatc
     scratch = tmp_path / "scratch"
     scratch.mkdir()
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows():
         for i in range(3):
             seen.extend(p.name for p in scratch.iterdir())
             yield [f"learner{i}@example.com"]
@@ -235,7 +235,7 @@ def test_a_stream_cut_by_an_error_never_ends_like_a_whole_file(hr, monkeypatch):
     download) instead of ending cleanly, and no end line states a count."""
     real = exports.enrollment_rows
 
-    def failing(*args):  # type: ignore[no-untyped-def]
+    def failing(*args):
         for number, row in enumerate(real(*args)):
             if number == 3:
                 raise RuntimeError("connection to the database lost")

@@ -44,7 +44,7 @@ def shape(f: Figures) -> tuple[int, ...]:
     return (f.members, f.enrolled, f.completed, f.in_progress, f.not_started, f.overdue)
 
 
-def rows_by_code(company, offset: int, **filters) -> dict[str, service.Row]:  # type: ignore[no-untyped-def]
+def rows_by_code(company, offset: int, **filters) -> dict[str, service.Row]:
     tree = department_tree()
     board = service.dashboard(everything(), Filters(company.day(offset), **filters),
                               set(tree.nodes), tree)

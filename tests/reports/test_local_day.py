@@ -19,13 +19,13 @@ from reports.models import OutboxMessage
 from tests.reports.conftest import client_for
 
 
-def late_evening_utc(company, clock) -> None:  # type: ignore[no-untyped-def]
+def late_evening_utc(company, clock) -> None:
     """The school is in Shanghai; the clock says T 23:30 UTC (T+1 07:30 in Shanghai)."""
     update_school_settings("en", "Asia/Shanghai")
     clock.now = datetime.combine(company.T, time(23, 30))
 
 
-def overdue_names(client, department_id: int) -> str:  # type: ignore[no-untyped-def]
+def overdue_names(client, department_id: int) -> str:
     page = client.get(f"/reports/departments/{department_id}?status=overdue")
     assert page.status_code == 200
     return page.get_data(as_text=True)

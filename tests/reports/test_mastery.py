@@ -19,7 +19,7 @@ from reports.service import Scope
 from tests.factories import PASSWORD
 
 
-def login(app, email):  # type: ignore[no-untyped-def]
+def login(app, email):
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     return client

@@ -10,7 +10,7 @@ from tests.factories import PASSWORD
 from tests.reports.test_reminders import headed  # noqa: F401  (fixture)
 
 
-def signed_in(app, make, email: str, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def signed_in(app, make, email: str, roles: tuple[str, ...]):
     make.user(email, roles=roles)
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})

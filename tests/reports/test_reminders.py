@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 
 
 @pytest.fixture
-def headed(company, make):  # type: ignore[no-untyped-def]
+def headed(company, make):
     head = make.user("head@example.com", name="Head of Sales")
     company.depts["sales"].head_id = head.id
     db.session.commit()

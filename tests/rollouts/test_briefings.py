@@ -13,7 +13,7 @@ from rollouts.models import Briefing, BriefingReceipt
 
 
 @pytest.fixture
-def company(make):  # type: ignore[no-untyped-def]
+def company(make):
     acme = make.department("acme", "Acme")
     sales = make.department("sales", "Sales", parent=acme)
     east = make.department("east", "East", parent=sales)
@@ -28,7 +28,7 @@ def company(make):  # type: ignore[no-untyped-def]
             "trainer": trainer}
 
 
-def post(company, **extra):  # type: ignore[no-untyped-def]
+def post(company, **extra):
     return briefings.create(company["trainer"], "New discount policy",
                             "Read **this**.<img src=x onerror=alert(1)>",
                             [company["sales"].id], **extra)

@@ -19,7 +19,7 @@ START = datetime(2030, 1, 7, 9, 0)
 
 
 @pytest.fixture
-def setup(make):  # type: ignore[no-untyped-def]
+def setup(make):
     questions = [single_choice(f"k{i}", correct=i % 3) for i in range(6)]
     course = make.course("policy", lessons=1,
                          quizzes=[make.quiz_source("bank", questions=questions)])
@@ -39,7 +39,7 @@ def setup(make):  # type: ignore[no-untyped-def]
             "big": big}
 
 
-def answer_all(entry, right: int):  # type: ignore[no-untyped-def]
+def answer_all(entry, right: int):
     """Answer the first `right` questions correctly, the rest wrongly."""
     values = {}
     for view in contests.slot_views(entry):

@@ -14,12 +14,12 @@ from rollouts.models import LessonQuestion
 
 
 @pytest.fixture
-def lesson(make):  # type: ignore[no-untyped-def]
+def lesson(make):
     course = make.course("policy", lessons=2)
     return course.items[0]
 
 
-def lesson_url(item) -> str:  # type: ignore[no-untyped-def]
+def lesson_url(item) -> str:
     return f"/courses/{item.course.slug}/lessons/{item.id}"
 
 

@@ -10,7 +10,7 @@ from tests.surveys.test_results import rated  # noqa: F401  (fixture)
 PREFIX = "/api/v1"
 
 
-def get(client, secret, path):  # type: ignore[no-untyped-def]
+def get(client, secret, path):
     return client.get(PREFIX + path, headers={"Authorization": f"Bearer {secret}"})
 
 

@@ -16,7 +16,7 @@ from tests.surveys.test_routes import login
 
 
 @pytest.fixture
-def rated(company, today):  # type: ignore[no-untyped-def]
+def rated(company, today):
     """Finance rated by 5 IT people and 2 sellers; IT rated by 4 sellers (too few)."""
     service.save_pledge(company.hr, company.finance.id, "审核报销单据", "三个工作日内")
     cycle = open_cycle(company, today)

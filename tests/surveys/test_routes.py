@@ -14,7 +14,7 @@ from tests.factories import PASSWORD
 from tests.surveys.conftest import open_cycle
 
 
-def login(client, user):  # type: ignore[no-untyped-def]
+def login(client, user):
     client.post("/logout")
     return client.post("/login", data={"email": user.email, "password": PASSWORD})
 
