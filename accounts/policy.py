@@ -61,6 +61,12 @@ def may_administer(user: User) -> bool:
     return user.has_role("admin")
 
 
+def may_be_changed_by_api(account: User) -> bool:
+    """Whether an API token may change this account: never an admin's, so that a leaked
+    roster token cannot lock the administrators out or take their role."""
+    return not may_administer(account)
+
+
 def may_read_reports(user: User) -> bool:
     """The HR reports: HR and admins everywhere, department heads for their subtree.
 

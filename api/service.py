@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from accounts import policy
 from accounts import service as accounts
 from accounts.models import Department, User
 from accounts.preferences import local_today as current_day
@@ -179,7 +180,7 @@ API_ROLES = frozenset({"learner", "trainer", "hr"})
 def _admin_problem(item: _UserRow, existing: User | None) -> tuple[str, str] | None:
     if not set(item.row.roles) <= API_ROLES:
         return "roles", f"only {', '.join(sorted(API_ROLES))} can be given through the API"
-    if existing is not None and existing.has_role("admin"):
+    if existing is not None and not policy.may_be_changed_by_api(existing):
         return "email", "an admin account cannot be changed through the API"
     return None
 
@@ -236,7 +237,7 @@ class AdminAccountError(ValueError):
 
 
 def deactivate_user(user: User) -> bool:
-    if user.has_role("admin"):
+    if not policy.may_be_changed_by_api(user):
         raise AdminAccountError("an admin account cannot be changed through the API")
     changed = set_active(user, False)
     db.session.commit()
