@@ -11,6 +11,7 @@ the outbox, which admins read at /admin/outbox.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -143,21 +144,29 @@ def preview(day: date, within_days: int) -> list[tuple[Message, bool]]:
 
 def send_reminders(day: date | None = None, within_days: int = 3) -> ReminderReport:
     day = day or local_today()
-    report = ReminderReport()
     done = _done(day)
+    messages = compose(day, within_days)
+    report = ReminderReport(skipped=sum((m.kind, m.recipient_id) in done for m in messages))
+    return post_messages((m for m in messages if (m.kind, m.recipient_id) not in done), day,
+                         report)
+
+
+def post_messages(messages: Iterable[Message], day: date,
+                  report: ReminderReport | None = None) -> ReminderReport:
+    """Claim each message's (kind, recipient, day) in the outbox, then mail it (without
+    MAIL_SERVER it stays held there), committing one by one: a second run on the same day
+    sends nothing twice, and a crash half way resends nothing already sent."""
+    report = report or ReminderReport()
     mailer = Mailer(current_app.config) if current_app.config.get("MAIL_SERVER") else None
     try:
-        for message in compose(day, within_days):
-            if (message.kind, message.recipient_id) in done:
-                report.skipped += 1
-                continue
+        for message in messages:
             row = OutboxMessage(kind=message.kind, recipient_id=message.recipient_id, day=day,
                                 to_email=message.email,
                                 subject=message.subject[:300], body=message.body)
             db.session.add(row)
             try:
                 db.session.flush()  # claims (kind, recipient, day) before anything is sent
-            except IntegrityError:  # a concurrent run got there first
+            except IntegrityError:  # already sent today, or a concurrent run got there first
                 db.session.rollback()
                 report.skipped += 1
                 continue
