@@ -28,6 +28,29 @@ def single_choice(key: str, correct: int = 0, tags: list[str] | None = None,
             "tags": tags or ["concept-a"], "data": {"options": options}}
 
 
+ESSAY = {"key": "essay", "type": "essay", "prompt": "Describe a handoff.", "points": 2,
+         "data": {"min_words": 1}}
+
+
+def submitted_essay(make, client, auth) -> tuple[int, int]:  # noqa: ANN001  (fixtures)
+    """A learner (l@example.com) submits quiz "eq" (a single choice and an essay) with
+    the essay answered; a trainer t@example.com exists. Returns (attempt id, essay slot)."""
+    from quizzes.models import Attempt
+
+    make.course("e", lessons=0, quizzes=[make.quiz_source(
+        "eq", questions=[single_choice("a"), ESSAY], pass_mark=50)])
+    make.user("l@example.com")
+    make.user("t@example.com", roles=("trainer",))
+    auth.login("l@example.com")
+    attempt_id = int(client.post("/quizzes/eq/start").headers["Location"].rsplit("/", 1)[1])
+    slot = next(r.slot for r in db.session.get(Attempt, attempt_id).responses
+                if r.revision.type_id == "essay")
+    client.post(f"/attempts/{attempt_id}", data={
+        "slots": str(slot), f"seq-{slot}": "0", f"q{slot}": "I pass the order sheet to finance.",
+        "action": "submit"})
+    return attempt_id, slot
+
+
 class Factories:
     def department(self, code: str | None = None, name: str | None = None,
                    parent: Department | None = None) -> Department:

@@ -8,26 +8,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from extensions import db
-from quizzes.models import Attempt, Response
-from tests.factories import PASSWORD, single_choice
-
-ESSAY = {"key": "e", "type": "essay", "prompt": "Explain.", "points": 2,
-         "data": {"min_words": 1}}
+from quizzes.models import Response
+from tests.factories import PASSWORD, submitted_essay
 
 
 @pytest.fixture
 def essay_to_grade(app, make, client, auth):
-    make.course("c", lessons=0, quizzes=[make.quiz_source(
-        "eq", questions=[single_choice("a"), ESSAY], pass_mark=50)])
-    make.user("l@example.com")
-    make.user("t@example.com", roles=("trainer",))
-    auth.login("l@example.com")
-    attempt_id = int(client.post("/quizzes/eq/start").headers["Location"].rsplit("/", 1)[1])
-    slot = next(r.slot for r in db.session.get(Attempt, attempt_id).responses
-                if r.revision.type_id == "essay")
-    client.post(f"/attempts/{attempt_id}", data={
-        "slots": str(slot), f"seq-{slot}": "0", f"q{slot}": "I pass the order sheet on.",
-        "action": "submit"})
+    attempt_id, slot = submitted_essay(make, client, auth)
     trainer = app.test_client()
     trainer.post("/login", data={"email": "t@example.com", "password": PASSWORD})
     response_id = db.session.scalar(select(Response.id).where(

@@ -11,11 +11,8 @@ from extensions import db
 from quizzes import service
 from quizzes.models import Attempt, QuizGrade
 from quizzes.service import get_quiz_by_slug
-from tests.factories import single_choice
+from tests.factories import single_choice, submitted_essay
 from tests.statements import statements_run
-
-ESSAY = {"key": "essay", "type": "essay", "prompt": "Describe a handoff.", "points": 2,
-         "data": {"min_words": 1}}
 
 
 @pytest.fixture
@@ -173,17 +170,7 @@ def test_review_never_shows_only_the_score(client, setup):
 
 
 def test_essay_waits_for_a_trainer_then_counts(app, make, auth, client):
-    make.course("e", lessons=0, quizzes=[make.quiz_source(
-        "eq", questions=[single_choice("a"), ESSAY], pass_mark=50)])
-    make.user("l@example.com")
-    make.user("t@example.com", roles=("trainer",))
-    auth.login("l@example.com")
-    attempt_id = int(client.post("/quizzes/eq/start").headers["Location"].rsplit("/", 1)[1])
-    slot = next(r.slot for r in db.session.get(Attempt, attempt_id).responses
-                if r.revision.type_id == "essay")
-    client.post(f"/attempts/{attempt_id}", data={
-        "slots": str(slot), f"seq-{slot}": "0", f"q{slot}": "I pass the order sheet to finance.",
-        "action": "submit"})
+    attempt_id, slot = submitted_essay(make, client, auth)
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.pending and attempt.passed is None
     assert db.session.scalar(select(QuizGrade)) is None
