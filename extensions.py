@@ -59,14 +59,16 @@ def check_rate_limit_storage(config: Any, workers: int) -> None:
     """Refuse to serve with several workers and in-memory counts, unless told to.
 
     With memory:// every gunicorn worker keeps its own counts, so 4 workers let an
-    attacker try 4 times the configured passwords per minute.
+    attacker try 4 times the configured passwords per minute. With rate limits off
+    (RATELIMIT_ENABLED false: benchmarks) there are no counts to share.
     """
-    if (workers > 1 and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+    if (workers > 1 and config.get("RATELIMIT_ENABLED", True) and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
             and not config["RATELIMIT_ALLOW_MEMORY_WITH_WORKERS"]):
         raise SharedRateLimitsNeeded(
             f"{workers} workers with RATELIMIT_STORAGE_URI=memory:// would each count rate "
             "limits apart: set RATELIMIT_STORAGE_URI=redis://host:6379/0 (shared by every "
             "worker and host), or RATELIMIT_ALLOW_MEMORY_WITH_WORKERS=1 to accept it")
+
 
 # The largest id our integer columns hold (32-bit on PostgreSQL).
 MAX_ID = 2_147_483_647

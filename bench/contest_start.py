@@ -22,9 +22,7 @@ import http.client
 import queue
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from bench.quiz_submit import start_server  # noqa: E402
 from extensions import db  # noqa: E402
 
 SETTINGS = {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
@@ -135,25 +134,6 @@ class Connection:
         return response.status, text, set_cookie.split(";", 1)[0]
 
 
-def start_server(uri: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings = {**SETTINGS, "SQLALCHEMY_DATABASE_URI": uri}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread",
-         "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--backlog", "4096", f"app:create_app({settings!r})"], cwd=ROOT)
-    for _ in range(400):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-            return server, port
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def pool(clients: int, port: int, jobs: queue.Queue, work) -> None:
     def run() -> None:
         connection = Connection(port)
@@ -198,7 +178,8 @@ def main() -> None:
     seed(uri, args.learners)
     print(f"seeded {args.learners} learners in {time.perf_counter() - started:.0f} s "
           f"({'PostgreSQL' if args.database_url else 'SQLite WAL file'})")
-    server, port = start_server(uri, args.workers, args.threads)
+    server, port = start_server(uri, Path(folder.name), args.workers, args.threads,
+                                settings=SETTINGS)
     errors: list[str] = []
     lock = threading.Lock()
     try:

@@ -159,8 +159,8 @@ def report(label: str, timings: list[float], wall: float) -> None:
 
 
 def start_server(uri: str, folder: Path, workers: int, threads: int, worker_hooks: bool = True,
-                 worker_class: str = "gthread", timeout: int = 30
-                 ) -> tuple[subprocess.Popen, int]:
+                 worker_class: str = "gthread", timeout: int = 30,
+                 settings: dict | None = None) -> tuple[subprocess.Popen, int]:
     """Gunicorn in its own process, as in production: the clients here do not share its GIL.
 
     Its config is the repository's gunicorn.conf.py (its worker hooks skipped when
@@ -170,7 +170,7 @@ def start_server(uri: str, folder: Path, workers: int, threads: int, worker_hook
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = {**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri}
+    settings = {**(settings or BENCH_SETTINGS), "SQLALCHEMY_DATABASE_URI": uri}
     environment = {**os.environ, "RELAY_GC_PROBE": str(gc_log(folder)),
                    "RELAY_WORKER_HOOKS": "on" if worker_hooks else "off"}
     server = subprocess.Popen(
