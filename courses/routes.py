@@ -22,6 +22,7 @@ from courses import service
 from courses.forms import ActionForm
 from courses.media import MIME, NAME
 from courses.models import Course, OutlineItem
+from courses.panels import panels_for
 from extensions import db
 from sqlite_concurrency import read_only
 
@@ -52,7 +53,8 @@ def item_url(item: OutlineItem) -> str:
 @read_only
 @login_required
 def home() -> ResponseReturnValue:
-    return render_template("courses/home.html", courses=service.my_onboarding(current_user))
+    return render_template("courses/home.html", courses=service.my_onboarding(current_user),
+                           panels=panels_for("home", current_user))
 
 
 @bp.get("/courses")
@@ -104,7 +106,8 @@ def lesson(slug: str, item_id: int) -> ResponseReturnValue:
     previous, following = progress.neighbours(item)
     page = render_template("courses/lesson.html", progress=progress, item=item,
                            lesson=item.lesson, previous=previous, following=following,
-                           done=view.done, form=ActionForm())
+                           done=view.done, form=ActionForm(),
+                           panels=panels_for("lesson", current_user, item=item))
     service.record_visit(current_user, item, seen=progress)  # after: it ends the snapshot
     return page
 

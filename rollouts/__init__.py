@@ -12,6 +12,7 @@ DEFAULTS = {
 def init_app(app: Flask) -> None:
     from accounts import policy
     from accounts.navigation import register_nav_link
+    from courses.panels import register_panel
     from rollouts import (
         contest_routes,  # noqa: F401  (adds the contest pages to the blueprint)
         models,  # noqa: F401  (tables must be known before queries)
@@ -23,9 +24,11 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     app.register_blueprint(bp)
     app.cli.add_command(cli)
-    # The home and lesson pages include one rollouts template each; these fill them.
-    app.add_template_global(home_panel, "rollout_home")
-    app.add_template_global(lesson_panel, "rollout_lesson")
+    # the learner's home page and every lesson show a rollouts panel
+    register_panel(app, page="home", template="rollouts/_home.html", context=home_panel,
+                   order=20)
+    register_panel(app, page="lesson", template="rollouts/_lesson.html",
+                   context=lesson_panel, order=20)
     # one link for the rollout pages (questions, briefings, contests): they lead between
     # themselves, so the header keeps to one line at 1280 px
     register_nav_link(app, endpoint="rollouts.briefing_list", label=_l("Policy rollout"),

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from accounts import policy
 from accounts.access import requires
+from accounts.models import User
 from accounts.tree import Tree, department_tree
 from courses import service as courses
 from courses.models import OutlineItem
@@ -25,18 +26,18 @@ bp = Blueprint("rollouts", __name__, template_folder="../templates")
 # --- hooks for the home and lesson pages (template globals) ------------------------------
 
 
-def home_panel() -> dict[str, Any]:
-    """What the learner home page adds: answers, briefings to confirm, contests."""
-    if not current_user.is_authenticated:
-        return {}
-    return {"answers": service.unseen_answers(current_user),
-            "briefings": briefings.pending_for(current_user),
-            "contests": contests.upcoming_for(current_user), "form": ActionForm()}
+def home_panel(user: User) -> dict[str, Any]:
+    """What the learner home page adds (courses.panels): answers, briefings to confirm,
+    contests."""
+    return {"answers": service.unseen_answers(user),
+            "briefings": briefings.pending_for(user),
+            "contests": contests.upcoming_for(user), "form": ActionForm()}
 
 
-def lesson_panel(item: OutlineItem) -> dict[str, Any]:
-    """The FAQ under a lesson, the reader's own questions, and the form to ask one."""
-    panel = service.lesson_panel(current_user, item)
+def lesson_panel(user: User, item: OutlineItem) -> dict[str, Any]:
+    """Under a lesson (courses.panels): the FAQ, the reader's own questions, and the form
+    to ask one."""
+    panel = service.lesson_panel(user, item)
     return {"faq": panel.faq, "mine": panel.mine, "form": QuestionForm(), "item": item}
 
 

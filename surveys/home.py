@@ -1,26 +1,17 @@
-"""The learner home page's survey task: a variable the home template's one include reads.
-
-Computed here, before rendering (templates never query), and only for the home page.
-"""
+"""The learner home page's survey panel (courses.panels): the open surveys this person
+may answer, computed before rendering (templates never query)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
-from flask_login import current_user
-
+from accounts.models import User
 from accounts.preferences import local_today
 from surveys import answers
 
-HOME_ENDPOINT = "courses.home"
 
-
-def register_home_task(app: Flask) -> None:
-    @app.context_processor
-    def survey_tasks() -> dict[str, Any]:
-        if request.endpoint != HOME_ENDPOINT or not current_user.is_authenticated:
-            return {}
-        day = local_today()
-        return {"survey_tasks": [(cycle, answers.has_taken_part(cycle, current_user))
-                                 for cycle in answers.open_tasks(current_user, day)]}
+def home_task(user: User) -> dict[str, Any] | None:
+    """Open survey cycles for this person, each with whether they took part; None: none."""
+    tasks = [(cycle, answers.has_taken_part(cycle, user))
+             for cycle in answers.open_tasks(user, local_today())]
+    return {"tasks": tasks} if tasks else None
