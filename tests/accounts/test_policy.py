@@ -7,8 +7,8 @@ import pytest
 
 from accounts import policy
 from accounts.navigation import register_nav_link, registered_links
-from extensions import db
 from accounts.tree import department_tree
+from extensions import db
 
 # Acme > Sales > East, Acme > Finance; the head leads Sales (and so East).
 # ann is a learner in East, cat a learner in Finance, nomad a learner in no department.
