@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev translations extract-messages lint browser-deps services bench clean
+.PHONY: run test setup setup-dev translations extract-messages lint typecheck browser-deps services bench clean
 
 run: setup translations
 	$(FLASK) db upgrade
@@ -16,6 +16,7 @@ run: setup translations
 
 test: setup-dev translations browser-deps services
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 setup: $(VENV)/.runtime
@@ -74,6 +75,10 @@ services:
 
 lint: setup-dev
 	$(BIN)/ruff check .
+
+# The packages and files [tool.mypy] in pyproject.toml names.
+typecheck: setup-dev
+	$(BIN)/mypy
 
 bench: setup-dev translations
 	$(BIN)/python bench/quiz_submit.py

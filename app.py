@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -71,7 +72,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # The client's address (rate limits, logs) and scheme come from the headers the
         # given number of proxies appended; a header a client made up is ignored.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Flask's documented way in for WSGI middleware
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops)
     _bind_extensions(app)
     # Registered first, so it runs last: after every hook that replaces a response.
     app.after_request(_security_headers)
@@ -111,6 +114,8 @@ def _bind_extensions(app: Flask) -> None:
 
 
 MIGRATE_HINT = "run `flask --app app db upgrade`"
+# the commands _explain_database_errors has wrapped, in this process
+_EXPLAINED: weakref.WeakSet[click.Command] = weakref.WeakSet()
 
 
 def _explain_database_errors(command: click.Command) -> None:
@@ -119,7 +124,7 @@ def _explain_database_errors(command: click.Command) -> None:
 
     Commands are module-level objects shared by every app this process makes (tests make
     hundreds): wrap each once, or the wrappers nest until Python's recursion limit."""
-    if getattr(command.invoke, "explains_database_errors", False):
+    if command in _EXPLAINED:
         return
     invoke = command.invoke
 
@@ -129,7 +134,7 @@ def _explain_database_errors(command: click.Command) -> None:
         except DBAPIError as error:
             # the first failure explains; later ones (an aborted transaction's) follow it
             seen: BaseException | None = error
-            problems = []
+            problems: list[str | None] = []
             while seen is not None and len(problems) < 5:
                 problems.append(database_problem(seen))
                 seen = seen.__context__
@@ -138,8 +143,9 @@ def _explain_database_errors(command: click.Command) -> None:
                 raise
             raise click.ClickException(problem) from None
 
-    explained.explains_database_errors = True
-    command.invoke = explained
+    _EXPLAINED.add(command)
+    # an instance attribute in front of the class's method, on purpose: see above
+    command.invoke = explained  # type: ignore[method-assign]
 
 
 def database_problem(error: BaseException) -> str | None:

@@ -7,7 +7,7 @@ commits them is written in docs/development.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import request
 from flask_babel import Babel
@@ -17,7 +17,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.routing import IntegerConverter, Map
 
@@ -33,9 +33,21 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model maps one Table (none maps a join or a select), which
+        # DeclarativeBase types only as a FromClause.
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass Model, not db.Model: a type checker takes a class, never an instance's
+# attribute, as a base. At run time it is db.Model; to the checker, the declarative Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

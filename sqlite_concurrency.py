@@ -26,7 +26,7 @@ from extensions import db
 try:
     import fcntl
 except ImportError:  # not POSIX: threads still queue, processes meet SQLite's timeout
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # None: every use is behind `self.path is not None`
 
 
 # Set by reading_only(): transactions begun meanwhile only read.
@@ -197,6 +197,7 @@ class WriterGate:
     def _gate_file(self) -> Any:
         # one open file per process: a forked worker must not share its parent's,
         # since flock(2) locks belong to the open file, not to the process
+        assert self.path is not None, "only a gate with a file opens it"
         if self._pid != os.getpid():
             self._file = open(self.path, "a+b")  # noqa: SIM115 (kept open for the process)
             self._pid = os.getpid()

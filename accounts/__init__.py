@@ -21,5 +21,5 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
     # templates ask the access policy too: {% if policy.may_author(current_user) %}
-    app.add_template_global(policy, "policy")
+    app.jinja_env.globals["policy"] = policy
     app.cli.add_command(cli)

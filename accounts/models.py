@@ -8,12 +8,12 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, exists, func
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 
 ROLES = ("learner", "trainer", "hr", "admin")
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ class Department(db.Model):
         return f"<Department {self.code}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ User.heads_a_department = column_property(
     exists().where(Department.head_id == User.id), deferred=True)
 
 
-class SchoolSettings(db.Model):
+class SchoolSettings(Model):
     """The school-wide defaults (one row): the language and time zone of anyone who
     has not chosen their own. Without a row, the app configuration's defaults apply."""
 

@@ -41,7 +41,7 @@ def registered_links(app: Flask) -> list[NavLink]:
 def header_links(user: User) -> list[dict[str, Any]]:
     """The links `user` sees on this request's page, the current one(s) marked."""
     app = current_app
-    links = [
+    links: list[dict[str, Any]] = [
         {"endpoint": link.endpoint, "url": url_for(link.endpoint), "label": str(link.label)}
         for link in registered_links(app)
         if link.endpoint in app.view_functions and link.visible(user)

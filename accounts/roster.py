@@ -69,7 +69,9 @@ def parse_roster(text: str, source: str = "roster") -> list[RosterRow]:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise RosterError([f"{source}: line 1: missing column(s): {', '.join(missing)}"])
-    rows, errors, seen = [], [], {}
+    rows: list[RosterRow] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}  # email -> the line it was first on
     departments: dict[str, Department | None] = {}
     for record in reader:
         line = reader.line_num

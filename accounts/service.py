@@ -140,7 +140,9 @@ SET_PASSWORD_DAYS = 7
 
 
 def _password_links() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="relay-set-password")
+    secret = current_app.secret_key
+    assert secret is not None, "load_settings always sets SECRET_KEY"
+    return URLSafeTimedSerializer(secret, salt="relay-set-password")
 
 
 def users_without_password() -> list[User]:

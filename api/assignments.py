@@ -37,6 +37,7 @@ def create_assignment(body: Any) -> tuple[Assignment, int]:
         errors.append(_problem("due_from", f"must be one of {', '.join(DUE_FROM)}"))
     if errors:
         raise BulkError(errors, "the assignment was not created")
+    assert course is not None, "_course named the error"
     try:
         return assign_course(course, department, include_subtree=include_subtree,
                              due_date=due_date, due_days=due_days, due_from=due_from)

@@ -36,10 +36,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 
 import clock
 from api.models import XapiStatement
@@ -402,7 +402,8 @@ def outbox_counts() -> dict[str, int]:
 
 
 def requeue_rejected() -> int:
-    result = db.session.execute(update(XapiStatement).where(
-        XapiStatement.rejected_at.is_not(None)).values(rejected_at=None))
+    # an UPDATE's result is a CursorResult; Session.execute types every result as Result
+    result = cast(CursorResult[Any], db.session.execute(update(XapiStatement).where(
+        XapiStatement.rejected_at.is_not(None)).values(rejected_at=None)))
     db.session.commit()
     return result.rowcount or 0

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import clock
-from extensions import db
+from extensions import Model
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A credential for another system. Only a hash of the secret is stored."""
 
     __tablename__ = "api_tokens"
@@ -29,7 +32,7 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    created_by: Mapped[User | None] = relationship()  # noqa: F821  (accounts.models)
+    created_by: Mapped[User | None] = relationship()
 
     @property
     def scope_set(self) -> frozenset[str]:
@@ -39,7 +42,7 @@ class ApiToken(db.Model):
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
-class XapiStatement(db.Model):
+class XapiStatement(Model):
     """One xAPI statement, written in the transaction of the event it records.
 
     Forwarding state: `forwarded_at` once the LRS has it; `send_started_at` while a

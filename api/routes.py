@@ -259,7 +259,7 @@ def list_statements() -> ResponseReturnValue:
     more = ""
     if len(rows) > limit:
         rows = rows[:limit]
-        args = {"after": rows[-1].id, "limit": limit}
+        args: dict[str, Any] = {"after": rows[-1].id, "limit": limit}
         if since is not None:
             args["since"] = xapi.timestamp(since)
         more = url_for("api.list_statements", **args)

@@ -295,7 +295,8 @@ def _cycles(existing: dict[str, Department], wanted: dict[str, tuple[int, str, s
     parents.update({code: parent for code, (_i, _n, parent) in wanted.items()})
     errors = []
     for code, (index, _name, _parent) in wanted.items():
-        seen, current = set(), code
+        seen: set[str] = set()
+        current: str | None = code
         while current is not None and current not in seen:
             seen.add(current)
             current = parents.get(current)
@@ -357,10 +358,12 @@ def _transcript_course(progress: CourseProgress, grades: dict[int, QuizGrade],
                        attempts: dict[int, int], codes: dict[int, str],
                        today: date) -> dict[str, Any]:
     course, enrollment = progress.course, progress.enrollment
+    assert enrollment is not None, "a transcript lists the courses the user is enrolled in"
     quizzes = []
     for view in progress.items:
         item = view.item
         if item.quiz_id:
+            assert item.quiz is not None, "its foreign key names it"
             grade = grades.get(item.quiz_id)
             quizzes.append({"slug": item.quiz.slug, "title": item.quiz.title,
                             "required": item.required,

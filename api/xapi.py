@@ -272,6 +272,7 @@ def on_attempt_started(attempt: Attempt, **_: Any) -> None:
     if not _enabled():
         return
     user = db.session.get(User, attempt.user_id)
+    assert user is not None, "the attempt's foreign key names it"
     _launch_once(user, attempt.quiz.course)
     record(user, "attempted", quiz_activity(attempt.quiz),
            context_=_quiz_context(user, attempt), when=attempt.started_at)
@@ -282,6 +283,7 @@ def on_attempt_finished(attempt: Attempt, **_: Any) -> None:
     if not _enabled():
         return
     user = db.session.get(User, attempt.user_id)
+    assert user is not None, "the attempt's foreign key names it"
     quiz = attempt.quiz
     responses = attempt.responses
     if responses:
@@ -327,6 +329,7 @@ def on_attempt_graded(attempt: Attempt, **_: Any) -> None:
     if not _enabled() or attempt.passed is None:
         return
     user = db.session.get(User, attempt.user_id)
+    assert user is not None, "the attempt's foreign key names it"
     result = {"score": score(attempt.points, attempt.max_points, attempt.score),
               "success": bool(attempt.passed), "completion": True,
               "duration": _attempt_duration(attempt)}
@@ -338,6 +341,7 @@ def on_course_completed(user: User, enrollment: Enrollment, **_: Any) -> None:
     if not _enabled():
         return
     course = enrollment.course or db.session.get(Course, enrollment.course_id)
+    assert course is not None, "the enrollment's foreign key names it"
     result: dict[str, Any] = {"completion": True, "success": True}
     started = enrollment.started_at or enrollment.enrolled_at
     if started and enrollment.completed_at:

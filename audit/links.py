@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app, url_for
 
@@ -22,7 +23,7 @@ def register(target_type: str, resolver: Resolver) -> None:
     _RESOLVERS[target_type] = resolver
 
 
-def _endpoint_url(endpoint: str, **values: int) -> str | None:
+def _endpoint_url(endpoint: str, **values: Any) -> str | None:
     return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
@@ -40,8 +41,9 @@ def links(entries: Iterable[AuditEntry]) -> dict[int, str]:
         url = None
         if entry.target_type == "user" and entry.target_id is not None:
             url = _endpoint_url("reports.learner", user_id=entry.target_id)
-        elif entry.target_type == "response" and (entry.details or {}).get("attempt"):
-            url = _endpoint_url("reports.attempt", attempt_id=entry.details["attempt"])
+        elif (entry.target_type == "response"
+              and (attempt_id := (entry.details or {}).get("attempt"))):
+            url = _endpoint_url("reports.attempt", attempt_id=attempt_id)
         elif entry.target_id is not None:
             url = found.get(entry.target_type, {}).get(entry.target_id)
         if url:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from courses.content import ContentError, LessonSource, parse_lesson, read_text
 from courses.models import ESTIMATED_MINUTES_MAX, SLUG, TITLE_MAX, Course, Lesson, OutlineItem
 from courses.service import save_lesson
-from courses.yamlfile import YamlError, line_of, load_yaml
+from courses.yamlfile import LineDict, YamlError, line_of, load_yaml
 from extensions import db
 from quizzes.content import QuizSource, parse_quiz_file
 from quizzes.models import Quiz
@@ -94,7 +94,7 @@ def load_course(folder: Path, errors: list[str]) -> CourseSource | None:
     except YamlError as error:
         errors.append(f"{name}: {error}")
         return None
-    if not isinstance(raw, dict):
+    if not isinstance(raw, LineDict):  # every mapping load_yaml makes is one
         errors.append(f"{name}: line 1: course.yml must be a mapping")
         return None
     if not SLUG.match(folder.name):
@@ -115,11 +115,12 @@ def load_course(folder: Path, errors: list[str]) -> CourseSource | None:
     items = _load_outline(folder, raw, errors)
     if len(errors) > before:
         return None
+    assert isinstance(minutes, int)  # else an error above
     return CourseSource(folder.name, raw["title"].strip(), raw.get("title_en"),
                         raw["summary"].strip(), minutes, items)
 
 
-def _load_outline(folder: Path, raw: dict, errors: list[str]) -> list[ItemSource]:
+def _load_outline(folder: Path, raw: LineDict, errors: list[str]) -> list[ItemSource]:
     name = f"{folder.name}/course.yml"
     outline = raw.get("outline")
     if not isinstance(outline, list) or not outline:
@@ -144,6 +145,7 @@ def _load_outline(folder: Path, raw: dict, errors: list[str]) -> list[ItemSource
         if not isinstance(entry.get("required", True), bool):
             errors.append(f"{name}: line {line}: required: true or false")
             continue
+        target: LessonSource | QuizSource | None
         if kind == "lesson":
             target, problems = parse_lesson(text, relative)
         else:

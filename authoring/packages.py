@@ -48,6 +48,7 @@ def export_course(course: Course) -> bytes:
             files[name] = f"---\n{front}---\n{item.lesson.source}\n"
             outline.append({"lesson": name, "required": item.required})
         else:
+            assert item.quiz is not None, "a step is a lesson or a quiz"
             name = f"quiz-{item.quiz.slug}.yml"
             files[name] = _dump(_quiz_document(item.quiz))
             outline.append({"quiz": name, "required": item.required})

@@ -189,7 +189,9 @@ def lesson_revision(lesson: Lesson, number: int) -> LessonRevision | None:
 
 def editable_revision(lesson: Lesson) -> LessonRevision:
     """What the editor opens: the newest revision, draft or published."""
-    return lesson_revision(lesson, latest_lesson_revision(lesson))
+    revision = lesson_revision(lesson, latest_lesson_revision(lesson))
+    assert revision is not None, "a lesson is made with its first revision"
+    return revision
 
 
 def save_lesson_draft(actor: User, lesson: Lesson, base_revision: int, title: str,
@@ -256,7 +258,11 @@ def publish(actor: User, course: Course) -> PublishPlan:
     if not plan.ok:
         raise AuthoringError("outline: required steps are empty")
     for lesson in plan.lessons:
-        publish_lesson_revision(lesson, lesson_revision(lesson, lesson.draft_revision))
+        # pending_drafts lists the lessons that have a draft
+        assert lesson.draft_revision is not None
+        draft = lesson_revision(lesson, lesson.draft_revision)
+        assert draft is not None
+        publish_lesson_revision(lesson, draft)
     for question in plan.questions:
         question.current, question.draft = question.draft, None
     if course.status != "published":

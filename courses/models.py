@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import (
     Boolean,
@@ -18,7 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    # OutlineItem.quiz is a quizzes.models.Quiz, which courses may not import, not even
+    # for types (quizzes sits above courses): to the type checker it is Any.
+    Quiz: TypeAlias = Any
 
 # Slugs and keys: lower-case letters, digits and dashes, at most 100 (their columns).
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -28,7 +36,7 @@ ESTIMATED_MINUTES_MAX = 10_000  # a course's estimate, in content files and the 
 COURSE_STATUSES = ("draft", "published", "archived")
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +57,7 @@ class Course(db.Model):
     )
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
@@ -69,7 +77,7 @@ class Lesson(db.Model):
     )
 
 
-class LessonRevision(db.Model):
+class LessonRevision(Model):
     __tablename__ = "lesson_revisions"
     __table_args__ = (UniqueConstraint("lesson_id", "revision"),)
 
@@ -82,10 +90,10 @@ class LessonRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions")
-    author: Mapped[User | None] = relationship()  # noqa: F821  (accounts.models)
+    author: Mapped[User | None] = relationship()
 
 
-class OutlineItem(db.Model):
+class OutlineItem(Model):
     """One step of a course: a lesson or a quiz, in order, required or optional."""
 
     __tablename__ = "outline_items"
@@ -99,7 +107,7 @@ class OutlineItem(db.Model):
 
     course: Mapped[Course] = relationship(back_populates="items")
     lesson: Mapped[Lesson | None] = relationship()
-    quiz: Mapped[Quiz | None] = relationship()  # noqa: F821  (quizzes.models)
+    quiz: Mapped[Quiz | None] = relationship()
 
     @property
     def kind(self) -> str:
@@ -124,7 +132,7 @@ class OutlineItem(db.Model):
             q.current_revision_id is not None and not q.retired for q in self.quiz.questions)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A course assigned to one department, its subtree, or everyone (department None)."""
 
     __tablename__ = "assignments"
@@ -144,7 +152,7 @@ class Assignment(db.Model):
     course: Mapped[Course] = relationship()
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     __tablename__ = "enrollments"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
@@ -178,7 +186,7 @@ class Enrollment(db.Model):
     course: Mapped[Course] = relationship()
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
 

@@ -45,6 +45,7 @@ def _item_or_404(course: Course, item_id: int) -> OutlineItem:
 
 def item_url(item: OutlineItem) -> str:
     if item.kind == "quiz":
+        assert item.quiz is not None, "a step is a lesson or a quiz"
         return url_for("quizzes.quiz", slug=item.quiz.slug)
     return url_for("courses.lesson", slug=item.course.slug, item_id=item.id)
 

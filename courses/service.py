@@ -78,8 +78,9 @@ def my_onboarding(user: User) -> list[CourseProgress]:
     ).all()
     outlines = learner_items_of([e.course_id for e in enrollments])
     progress = [progress_of(e.course, outlines.get(e.course_id, []), e) for e in enrollments]
-    return sorted(progress, key=lambda p: (p.completed, p.enrollment.due_date or date.max,
-                                           p.course.title))
+    return sorted(progress, key=lambda p: (
+        p.completed, (p.enrollment.due_date if p.enrollment else None) or date.max,
+        p.course.title))
 
 
 def enroll_self(user: User, course: Course) -> Enrollment:
@@ -234,5 +235,6 @@ def publish_lesson_revision(lesson: Lesson, revision: LessonRevision,
 
 def _media_dir(lesson: Lesson) -> Path:
     """Where a course's bundled diagrams live: content/<course slug>/media/."""
-    slug = db.session.get(Course, lesson.course_id).slug
-    return Path(current_app.config["CONTENT_DIR"]) / slug / "media"
+    course = db.session.get(Course, lesson.course_id)
+    assert course is not None, "the lesson's foreign key names it"
+    return Path(current_app.config["CONTENT_DIR"]) / course.slug / "media"

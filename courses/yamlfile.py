@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping from YAML that knows the (1-based) line it started on."""
 
     line: int = 0

@@ -94,6 +94,7 @@ def _colleague(n: int, department: Department, rng: random.Random) -> User:
 def _learn(user: User, weak: set[str], rng: random.Random, report: ActivityReport) -> None:
     """Work through the assigned courses in order, as far as this colleague has got."""
     ability = rng.uniform(0.55, 0.95)
+    assert user.hire_date is not None, "every demo colleague has a hire date"
     days = (clock.today() - user.hire_date).days
     steps_left = int(days / 1.5 * rng.uniform(0.6, 1.4))  # about a step every 1.5 days
     enrollments = db.session.scalars(select(Enrollment).where(

@@ -135,8 +135,9 @@ def generate_company(learners: int, courses: int = 20, seed: int = 2026,
     for c in course_rows:
         quiz = get_quiz_by_slug(f"gen-quiz-{int(c.slug[-2:]):02d}")
         if quiz is not None and quiz.course_id == c.id:
+            # every generated question is published: each has its current revision
             quizzes[c.id] = (quiz.id, [(q.current.id, q.current.tags[0], q.current.data)
-                                       for q in quiz.questions])
+                                       for q in quiz.questions if q.current is not None])
     db.session.commit()
     # per division, a few concepts are misread: the heat map's story
     weak = {d: {rng.choice(CONCEPTS): rng.uniform(.2, .4) for _ in range(2)}
@@ -151,10 +152,10 @@ def generate_company(learners: int, courses: int = 20, seed: int = 2026,
         db.session.commit()
     _heads(teams)
     if db.session.connection().dialect.name == "postgresql":
-        for table in ("departments", "users", "enrollments", "lesson_progress", "attempts",
-                      "responses", "quiz_grades"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+        for name in ("departments", "users", "enrollments", "lesson_progress", "attempts",
+                     "responses", "quiz_grades"):
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                    f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"))
     db.session.commit()
     if db.session.connection().dialect.name == "postgresql":  # statistics after bulk COPY
         db.session.execute(text("ANALYZE"))
@@ -206,7 +207,12 @@ class _State:
         return self.today - timedelta(days=days)
 
     def batch(self, size: int) -> list[tuple[Table, Sequence[str], list[tuple]]]:
-        users, enrollments, progress, attempts, responses, grades = [], [], [], [], [], []
+        users: list[tuple[Any, ...]] = []
+        enrollments: list[tuple[Any, ...]] = []
+        progress: list[tuple[Any, ...]] = []
+        attempts: list[tuple[Any, ...]] = []
+        responses: list[tuple[Any, ...]] = []
+        grades: list[tuple[Any, ...]] = []
         for _ in range(size):
             user_id = self._take(User)
             team, division = self.rng.choice(self.teams)

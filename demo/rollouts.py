@@ -45,12 +45,14 @@ def seed_rollouts(seed: int = 2026) -> bool:
     lessons = [i for i in course.items if i.kind == "lesson"]
     for email, position, text, reply, publish in QUESTIONS:
         asker = accounts.get_user_by_email(email)
+        assert asker is not None, "seed_demo adds every asker"
         item = lessons[min(position, len(lessons) - 1)]
         asked = now - timedelta(days=6 - position, hours=rng.randint(1, 8))
         question = questions.ask(asker, item, text, now=asked)
         questions.answer(question, trainer, reply, publish,
                          now=asked + timedelta(hours=rng.randint(2, 30)))
     sales = db.session.scalar(select(Department).where(Department.code == "sales"))
+    assert sales is not None, "seed_demo adds it"
     briefing = briefings.create(trainer, "新版折扣政策：先确认内部客户的需求",
                                 "从下周一起，所有超过 10% 的折扣需先与财务部确认。\n\n"
                                 "- 提前一天发送申请\n- 在系统中记录确认人", [sales.id],
@@ -65,6 +67,9 @@ def _past_contest(trainer: User, rng: random.Random, now) -> None:
     quiz_item = db.session.scalar(select(OutlineItem).where(OutlineItem.quiz_id.is_not(None))
                                   .order_by(OutlineItem.id))
     root = db.session.scalar(select(Department).where(Department.code == "acme"))
+    # the demo content has a quiz step, and seed_demo adds the root department
+    assert quiz_item is not None and quiz_item.quiz_id is not None
+    assert quiz_item.quiz is not None and root is not None
     start = (now - timedelta(days=3)).replace(second=0)
     contest = contests.schedule(trainer, "接力知识竞赛（第一期）", quiz_item.quiz_id, start, 10,
                                 min(5, len(quiz_item.quiz.questions)), [root.id],

@@ -68,7 +68,8 @@ def seed_demo(today: date | None = None) -> SeedReport:
     created = 0
     for code, name, parent in DEPARTMENTS:
         if code not in departments:
-            departments[code] = accounts.create_department(code, name, departments.get(parent))
+            departments[code] = accounts.create_department(
+                code, name, departments.get(parent) if parent is not None else None)
             created += 1
     users = []
     for email, name, code, roles, days in PEOPLE:
@@ -85,7 +86,9 @@ def seed_demo(today: date | None = None) -> SeedReport:
         update_school_settings(SCHOOL_LOCALE, SCHOOL_TIME_ZONE)
     report = SeedReport(created, users, _assign_all(departments["acme"]))
     for email in STAFF:
-        complete_onboarding(accounts.get_user_by_email(email))
+        staff = accounts.get_user_by_email(email)
+        assert staff is not None, "PEOPLE adds every one of STAFF"
+        complete_onboarding(staff)
     return report
 
 

@@ -48,7 +48,7 @@ def slot_views(attempt: Attempt, review: bool = False) -> list[SlotView]:
             response.slot, revision, response,
             question_type.render_context(revision.data, order,
                                          option_tokens(attempt.id, response.slot)),
-            question_type.template, case.html if first_of_case else None,
+            question_type.template, case.html if case and first_of_case else None,
             case.html if case else None,
             question_type.review_context(revision.data, response.answer, order)
             if review else None))

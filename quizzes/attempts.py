@@ -83,9 +83,11 @@ def build_layout(quiz: Quiz, seed: int) -> list[dict[str, Any]]:
             for q in questions]
 
 
-def option_tokens(attempt_id: int, slot: int, secret_key: str | None = None) -> SignedTokens:
+def option_tokens(attempt_id: int | str, slot: int, secret_key: str | None = None
+                  ) -> SignedTokens:
     """The opaque names of one question's options in one attempt's pages (under the
-    app's SECRET_KEY, unless a script outside the app names it)."""
+    app's SECRET_KEY, unless a script outside the app names it). A str names a scope of
+    its own instead of an attempt (a contest entry's)."""
     secret = str(secret_key or current_app.config["SECRET_KEY"]).encode()
     key = hashlib.sha256(b"relay option tokens\x00" + secret).digest()
     return SignedTokens(key, f"{attempt_id}:{slot}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from courses.models import SLUG, TITLE_MAX
-from courses.yamlfile import YamlError, line_of, load_yaml
+from courses.yamlfile import LineDict, YamlError, line_of, load_yaml
 from quizzes.settings import SettingsError, validate_settings
 from quizzes.types import QuestionDataError, UnknownQuestionType, get_type
 
@@ -55,7 +55,7 @@ def parse_quiz_file(text: str, filename: str) -> tuple[QuizSource | None, list[s
         raw = load_yaml(text)
     except YamlError as error:
         return None, [f"{filename}: {error}"]
-    if not isinstance(raw, dict):
+    if not isinstance(raw, LineDict):  # every mapping load_yaml makes is one
         return None, [f"{filename}: line 1: a quiz file must be a mapping"]
     errors: list[str] = []
 
@@ -77,6 +77,7 @@ def parse_quiz_file(text: str, filename: str) -> tuple[QuizSource | None, list[s
     questions = _parse_entries(raw.get("questions"), raw.line, fail)
     if errors:
         return None, errors
+    assert isinstance(slug, str) and isinstance(title, str)  # else fail() above
     return QuizSource(slug, title.strip(), settings, questions), []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,8 @@ SlotAnswers = dict[int, tuple[dict[str, list[str]], int | None]]
 class FiniteDecimalField(DecimalField):
     """A DecimalField that refuses NaN and infinities: Decimal("sNaN") passes parsing and
     then raises on the first comparison (a validator's, or ours)."""
+
+    data: Decimal | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)

@@ -253,7 +253,7 @@ def split_block(chunk: Chunk, start: int) -> tuple[str, str, int]:
         raise BadQuestion(chunk.line_at(at), _l("braces do not pair up (a literal } is \\})"))
     nested, extra = text.find("{", opening + 1, closing), re.search(r"[{}]", text[closing + 1 :])
     if nested >= 0 or extra:
-        at = nested if nested >= 0 else closing + 1 + extra.start()
+        at = nested if nested >= 0 or extra is None else closing + 1 + extra.start()
         several = nested < 0 and extra is not None and extra.group() == "{"
         raise BadQuestion(chunk.line_at(at), _l("one answer block {...} per question"),
                           unsupported=several)
@@ -368,8 +368,8 @@ def numeric_spec(spec: str, line: int) -> dict[str, Any]:
     if ".." in spec:
         low, high = spec.split("..", 1)
         return {"min": parse_number(low, line), "max": parse_number(high, line)}
-    value, _, tolerance = spec.partition(":")
-    tolerance = parse_number(tolerance, line) if tolerance.strip() else 0
+    value, _, tolerance_text = spec.partition(":")
+    tolerance = parse_number(tolerance_text, line) if tolerance_text.strip() else 0
     return {"value": parse_number(value, line), "tolerance": tolerance}
 
 
@@ -394,7 +394,8 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any], line: int) -> dict[
         target: Any = data
         try:
             for part in parents:
-                index = int(part) if part.isdigit() else part  # a str index fails on a list
+                # a str index fails on a list (TypeError, below)
+                index: Any = int(part) if part.isdigit() else part
                 target = target[index] if isinstance(target, list) else target[part]
             if not isinstance(target, dict) or last not in target:
                 raise KeyError(last)

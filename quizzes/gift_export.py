@@ -70,7 +70,8 @@ def export_question(question: dict[str, Any]) -> str:
             meta["points"] = to_number(number_text(float(points)))
         except (TypeError, ValueError):
             raise ValueError(f"points {points!r} is not a number") from None
-    moodle_tags, other_tags = [], []
+    moodle_tags: list[str] = []
+    other_tags: list[str] = []
     for tag in question.get("tags") or []:
         if tag.startswith(CATEGORY_TAG):
             continue  # written as the $CATEGORY: line before the question

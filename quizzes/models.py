@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -19,10 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from courses.models import Course
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     __tablename__ = "quizzes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,10 +39,10 @@ class Quiz(db.Model):
         back_populates="quiz", order_by="Question.position", cascade="all, delete-orphan"
     )
     cases: Mapped[list[QuizCase]] = relationship(cascade="all, delete-orphan")
-    course: Mapped[Course] = relationship()  # noqa: F821  (courses.models)
+    course: Mapped[Course] = relationship()
 
 
-class QuizCase(db.Model):
+class QuizCase(Model):
     """A scenario text shown above the questions that belong to it."""
 
     __tablename__ = "quiz_cases"
@@ -50,7 +54,7 @@ class QuizCase(db.Model):
     html: Mapped[str] = mapped_column(Text)
 
 
-class Question(db.Model):
+class Question(Model):
     """A question's identity in a quiz; its content lives in revisions."""
 
     __tablename__ = "questions"
@@ -85,7 +89,7 @@ class Question(db.Model):
         return self.draft or self.current
 
 
-class QuestionRevision(db.Model):
+class QuestionRevision(Model):
     """Immutable: an attempt points at the revision it was given."""
 
     __tablename__ = "question_revisions"
@@ -107,10 +111,10 @@ class QuestionRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     question: Mapped[Question] = relationship(foreign_keys=[question_id])
-    author: Mapped[User | None] = relationship()  # noqa: F821  (accounts.models)
+    author: Mapped[User | None] = relationship()
 
 
-class QuizOverride(db.Model):
+class QuizOverride(Model):
     """Per-learner exceptions a trainer grants: extra time, extra attempts."""
 
     __tablename__ = "quiz_overrides"
@@ -123,7 +127,7 @@ class QuizOverride(db.Model):
     extra_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     __tablename__ = "attempts"
     __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
 
@@ -151,7 +155,7 @@ class Attempt(db.Model):
     quiz: Mapped[Quiz] = relationship()
 
 
-class Response(db.Model):
+class Response(Model):
     __tablename__ = "responses"
     __table_args__ = (UniqueConstraint("attempt_id", "slot"),)
 
@@ -172,7 +176,7 @@ class Response(db.Model):
     revision: Mapped[QuestionRevision] = relationship()
 
 
-class QuizGrade(db.Model):
+class QuizGrade(Model):
     """A learner's grade on a quiz by its grading method: what completion reads."""
 
     __tablename__ = "quiz_grades"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import TypeGuard
 
 from markupsafe import Markup, escape
 
@@ -27,7 +28,7 @@ def refill(fragment: str, values: Values, prefix: str) -> Markup:
     showing the posted values instead of the saved ones; other controls untouched."""
     select_name: list[str | None] = [None]  # the select whose options come next
 
-    def owned(name: str | None) -> bool:
+    def owned(name: str | None) -> TypeGuard[str]:
         return name is not None and (name == prefix or name.startswith(prefix + "-"))
 
     def control(match: re.Match[str]) -> str:

@@ -117,9 +117,11 @@ def _render_attempt(attempt: Attempt, page: int, status: int = 200, error: str |
     states = [flow.INVALID if view.slot in refused else flow.answer_state(view.response.answer)
               for view in every]  # for the JavaScript confirm step's counts
     if errors:
-        posted, refill_slots = request.form.getlist, {view.slot for view in views}
+        posted: Callable[[str], list[str]] = request.form.getlist
+        refill_slots = {view.slot for view in views}
     else:
-        shown = {view.slot: (refused[view.slot], None) for view in views if view.slot in refused}
+        shown: SlotAnswers = {view.slot: (refused[view.slot], None) for view in views
+                              if view.slot in refused}
         errors = flow.answer_errors(attempt, shown) if shown else {}
         posted, refill_slots = _draft_values(shown), set(errors)
     return _no_store(render_template(
@@ -243,7 +245,7 @@ def autosave(attempt_id: int) -> ResponseReturnValue:
 
 def _reason(error: Exception) -> str:
     """The service speaks English; the learner reads their own language."""
-    reasons = {
+    reasons: dict[type[Exception], str] = {
         service.StaleAnswer: _("this question was changed in another window. Reload the "
                                "page to see the newest answer."),
         service.AttemptClosed: _("the attempt is closed or its time limit has passed. "
@@ -283,11 +285,13 @@ def grade(response_id: int) -> ResponseReturnValue:
         abort(404)
     form = GradeForm()
     points = response.revision.points
-    if not (form.validate_on_submit() and float(form.points.data) <= points):
+    # a valid form has a number (InputRequired, and FiniteDecimalField parsed it)
+    given = form.points.data if form.validate_on_submit() else None
+    if given is None or float(given) > points:
         flash(_("Enter points between 0 and %(max)s.", max=points), "error")
         return render_template("quizzes/grading.html", groups=essays.grading_groups(),
                                form=GradeForm()), 422
-    essays.grade_response(response, float(form.points.data) / points,
+    essays.grade_response(response, float(given) / points,
                            form.feedback.data or "", current_user)
     flash(_("Grade saved."), "success")
     return redirect(url_for("quizzes.grading_queue"))

@@ -309,6 +309,7 @@ def record_final_grade(attempt: Attempt) -> None:
         return
     quiz = attempt.quiz
     user = db.session.get(User, attempt.user_id)
+    assert user is not None, "the attempt's foreign key names it"
     grade = record_quiz_grade(quiz, user)
     attempt_graded.send(attempt)
     if grade is not None:  # the outline's stored progress, and completion once passed

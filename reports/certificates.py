@@ -64,8 +64,10 @@ def certificate_for(enrollment: Enrollment) -> Certificate:
         db.session.commit()
     except IntegrityError:  # issued by a concurrent request
         db.session.rollback()
-        return db.session.scalar(select(Certificate).where(
+        concurrent = db.session.scalar(select(Certificate).where(
             Certificate.enrollment_id == enrollment.id))
+        assert concurrent is not None, "the unique key refused ours for it"
+        return concurrent
     return certificate
 
 
@@ -82,6 +84,7 @@ class CertificateView:
 def view(certificate: Certificate) -> CertificateView:
     enrollment = certificate.enrollment
     learner = db.session.get(User, enrollment.user_id)
+    assert enrollment.completed_at is not None, "certificates are issued on completion"
     department = (db.session.get(Department, enrollment.completed_department_id)
                   if enrollment.completed_department_id else None)
     return CertificateView(certificate.code, learner.name if learner else "",

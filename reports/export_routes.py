@@ -108,8 +108,9 @@ def export_request() -> ResponseReturnValue:
                           str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
     if job is None:  # small enough to stream at once
         ticket = _tickets().dumps({"user": current_user.id, "fmt": fmt, "args": known_args()})
+        query_args: dict[str, Any] = known_args()
         return redirect(url_for("reports.export_enrollments", fmt=fmt, ticket=ticket,
-                                **known_args()), 303)
+                                **query_args), 303)
     return redirect(url_for("reports.export_job", job_id=job.id), 303)
 
 

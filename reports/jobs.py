@@ -219,9 +219,10 @@ def run_job(job_id: int) -> ExportJob | None:
     """Write one queued job's file; None when another runner has it (or it is gone)."""
     if not _claim(job_id):
         return None
-    app = current_app._get_current_object()
+    app = current_app
     sweep_scratch(app.instance_path, app.config["SCRATCH_MAX_AGE_HOURS"])
     job = db.session.get(ExportJob, job_id)
+    assert job is not None, "_claim() found it"
     try:
         with force_locale(job.locale):
             written, stored, size = _write(job)

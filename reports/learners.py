@@ -127,7 +127,8 @@ def department_learners(scope: Scope, tree: Tree, department_id: int, filters: F
             user.id, user.name, user.email,
             tree.nodes[user.department_id].name if user.department_id in tree.nodes else "",
             enrollment.id, course.title, course.slug, enrollment.due_date, state, late,
-            enrollment.completed_at.date() if state == "completed" else None,
+            enrollment.completed_at.date()
+            if state == "completed" and enrollment.completed_at else None,
             tree.nodes[stamped].name if state == "completed" and stamped in tree.nodes
             and stamped != user.department_id else None))
     return LearnerPage(rows, total, page, pages)
@@ -206,10 +207,10 @@ def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
         select(QuizGrade).where(QuizGrade.user_id == learner.id))}
     codes = dict(db.session.execute(
         select(Certificate.enrollment_id, Certificate.code)
-        .where(Certificate.enrollment_id.in_([p.enrollment.id for p in progress]))).all())
+        .where(Certificate.enrollment_id.in_([_enrollment(p).id for p in progress]))).all())
     lines = []
     for course_progress in sorted(progress, key=_transcript_order):
-        enrollment, course = course_progress.enrollment, course_progress.course
+        enrollment, course = _enrollment(course_progress), course_progress.course
         state, late = status_on(enrollment.started_at,
                                 enrollment.completed_at, enrollment.due_date, day)
         stamped = enrollment.completed_department_id
@@ -221,9 +222,14 @@ def transcript(learner: User, tree: Tree, day: date) -> list[CourseLine]:
     return lines
 
 
+def _enrollment(progress: CourseProgress) -> Enrollment:
+    assert progress.enrollment is not None, "learner_progress() reports enrollments"
+    return progress.enrollment
+
+
 def _transcript_order(progress: CourseProgress) -> tuple:
     """Open courses first, the soonest due first, undated last, then by title."""
-    enrollment = progress.enrollment
+    enrollment = _enrollment(progress)
     return (enrollment.completed_at is not None, enrollment.due_date is None,
             enrollment.due_date or date.min, progress.course.title)
 
@@ -232,8 +238,10 @@ def _item_line(view: ItemView, read: dict[int, datetime],
                attempts: dict[int, list[AttemptLine]], grades: dict[int, QuizGrade]) -> ItemLine:
     item = view.item
     if item.lesson_id:
+        assert item.lesson is not None, "its foreign key names it"
         return ItemLine("lesson", item.lesson.title, item.required, view.done,
                         read_at=read.get(item.lesson_id))
+    assert item.quiz_id is not None and item.quiz is not None, "a step is a lesson or a quiz"
     grade = grades.get(item.quiz_id)
     return ItemLine("quiz", item.quiz.title, item.required, view.done,
                     attempts=attempts.get(item.quiz_id, []),

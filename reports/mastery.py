@@ -98,7 +98,8 @@ def heatmap(scope: Scope, tree: Tree, root_id: int | None = None) -> Heatmap:
     shown = [(row, depth) for root in roots
              for row, depth in [(root, 0)] + [(child, 1) for child in tree.nodes[root].children]]
     threshold = privacy_threshold()
-    rows, tags = [], set()
+    rows: list[HeatRow] = []
+    tags: set[str] = set()
     for department_id, depth in shown:
         cells = subtree_cells(tree, department_id)
         for cell in cells.values():
@@ -268,9 +269,10 @@ def distractors(revision: QuestionRevision, counts: list[tuple[Any, int]]
         right = [bool(o.get("correct")) or o.get("weight", 0) > 0 for o in options]
         return [(o["text"], tally[i], right[i], o.get("misconception"))
                 for i, o in enumerate(options)]
-    ranked = sorted(counts, key=lambda pair: -pair[1])
+    ranked = [pair for pair in sorted(counts, key=lambda pair: -pair[1])
+              if pair[0] is not None][:10]
     return [(answer_label(revision, value), count, _right(revision, value), None)
-            for value, count in ranked if value is not None][:10]
+            for value, count in ranked]
 
 
 def item_analysis(quiz: Quiz, only: Question | None = None) -> list[QuestionStats]:
@@ -279,18 +281,18 @@ def item_analysis(quiz: Quiz, only: Question | None = None) -> list[QuestionStat
              .options(selectinload(Question.current)).order_by(Question.position))
     if only is not None:
         query = query.where(Question.id == only.id)
-    questions = [q for q in db.session.scalars(query) if q.current is not None]
-    figures = question_figures([q.id for q in questions])
-    counts = answer_counts([q.current_revision_id for q in questions])
+    published = [(q, q.current) for q in db.session.scalars(query) if q.current is not None]
+    figures = question_figures([q.id for q, _revision in published])
+    counts = answer_counts([revision.id for _question, revision in published])
     stats = []
-    for question in questions:
+    for question, revision in published:
         sums = figures.get(question.id)
-        stat = QuestionStats(question, question.current)
+        stat = QuestionStats(question, revision)
         if sums:
             stat.n = int(sums["n"])
             stat.facility = sums["sx"] / sums["n"]
             stat.discrimination = pearson(sums)
-        stat.answers = distractors(question.current, counts.get(question.current_revision_id, []))
+        stat.answers = distractors(revision, counts.get(revision.id, []))
         stats.append(stat)
     return stats
 

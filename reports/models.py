@@ -9,7 +9,7 @@ one table holds them all and a unique key never meets NULL.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -25,7 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from courses.models import Enrollment
 
 # The counted figures, in the order every rollup query returns them.
 METRICS = ("members", "enrolled", "in_progress", "completed", "overdue", "score_sum", "score_n")
@@ -45,7 +49,7 @@ class _Figures:
     score_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class RollupTotal(_Figures, db.Model):
+class RollupTotal(_Figures, Model):
     """Per course and department: the sum of every dated change (see RollupDay).
 
     Figures as of a day D are these totals minus the changes dated after D,
@@ -58,7 +62,7 @@ class RollupTotal(_Figures, db.Model):
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
-class RollupDay(_Figures, db.Model):
+class RollupDay(_Figures, Model):
     """Per course, day and department: how each figure changes at the start of that day.
 
     The key is (course, day, department) and SQLite stores rows in key order (WITHOUT
@@ -74,7 +78,7 @@ class RollupDay(_Figures, db.Model):
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
-class ConceptRollup(db.Model):
+class ConceptRollup(Model):
     """Per department: first-attempt answers on questions tagged with a concept, and the
     misconceptions (tags on wrong options) those answers chose."""
 
@@ -88,7 +92,7 @@ class ConceptRollup(db.Model):
     learners: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """Every reminder sent: delivered by SMTP (sent_at set) or held here when none is set.
 
     One message per kind, recipient and day, which makes `reminders send` idempotent.
@@ -108,7 +112,7 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """A completed course's certificate; the code verifies it at a public address."""
 
     __tablename__ = "report_certificates"
@@ -120,10 +124,10 @@ class Certificate(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime)
 
-    enrollment: Mapped[Enrollment] = relationship()  # noqa: F821  (courses.models)
+    enrollment: Mapped[Enrollment] = relationship()
 
 
-class ExportJob(db.Model):
+class ExportJob(Model):
     """A raw-list export written by a worker process, not a web request.
 
     The row is the source of truth whichever runner runs it (a `flask reports work`
@@ -155,4 +159,4 @@ class ExportJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    requester: Mapped[User] = relationship()  # noqa: F821  (accounts.models)
+    requester: Mapped[User] = relationship()

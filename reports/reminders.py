@@ -67,7 +67,9 @@ def due_items(day: date, within_days: int) -> list[DueItem]:
                     Enrollment.due_date.is_not(None), Enrollment.due_date <= horizon,
                     User.active.is_(True))
              .order_by(Enrollment.user_id, Enrollment.due_date, Course.title))
-    return [DueItem(*row) for row in db.session.execute(query)]
+    # the query keeps dated enrollments only
+    return [DueItem(user_id, title, due_date)
+            for user_id, title, due_date in db.session.execute(query) if due_date is not None]
 
 
 def _line(item: DueItem, day: date) -> str:
@@ -120,6 +122,7 @@ def compose(day: date, within_days: int) -> list[Message]:
                      _("Onboarding in the departments you lead, as of %(date)s:",
                        date=day.isoformat())]
             for member in team:
+                assert member.department_id is not None  # in `departments`, above
                 department = tree.nodes[member.department_id].name
                 lines += ["", f"{member.name} ({department})"]
                 lines += [f"- {_line(i, day)}" for i in by_user[member.id]]

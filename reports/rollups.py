@@ -41,7 +41,8 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from accounts.models import User
 from courses.models import Enrollment
@@ -58,7 +59,8 @@ CONCEPT_FIGURES = ("responses", "score_sum", "learners")
 # Narrowed queries (the listeners') take two expanding parameters: "users", whose
 # enrollments and membership count, and "pairs", (learner, course) enrollments. The
 # statements are built once per dialect: building one costs more than running it.
-USERS, PAIRS = bindparam("users", expanding=True), bindparam("pairs", expanding=True)
+USERS: BindParameter[Any] = bindparam("users", expanding=True)
+PAIRS: BindParameter[Any] = bindparam("pairs", expanding=True)
 
 
 def number(value: int) -> Any:
@@ -205,7 +207,7 @@ def _hired_learners(column: Any, hired: tuple[date | None, date | None] | None) 
     if not hired or hired == (None, None):
         return true()
     users = U.alias("cohort")
-    condition = [users.c.hire_date.is_not(None)]
+    condition: list[ColumnElement[bool]] = [users.c.hire_date.is_not(None)]
     if hired[0] is not None:
         condition.append(users.c.hire_date >= hired[0])
     if hired[1] is not None:
@@ -217,7 +219,7 @@ def _hired(hired: tuple[date | None, date | None] | None) -> Any:
     if not hired:
         return true()
     start, end = hired
-    condition = true()
+    condition: ColumnElement[bool] = true()
     if start is not None:
         condition = and_(condition, U.c.hire_date >= start)
     if end is not None:
@@ -278,7 +280,7 @@ def _score_events(narrow: bool, hired: tuple[date | None, date | None] | None) -
     )
 
 
-def concept_rows(narrow: bool = False) -> Select:
+def concept_rows(narrow: bool = False) -> CompoundSelect[Any]:
     """(department_id, kind, tag, responses, score_sum, learners) from first attempts
     (`narrow`: of the learners in the "users" parameter)."""
     R, QR = Response.__table__, QuestionRevision.__table__
@@ -347,11 +349,12 @@ def _narrow_concept_rows(_dialect: str) -> Any:
     return concept_rows(narrow=True)
 
 
-def _difference(before: dict, after: dict) -> dict:
+def _difference(before: dict[Any, tuple[Any, ...]], after: dict[Any, tuple[Any, ...]]
+                ) -> dict[Any, tuple[Any, ...]]:
     changed = {}
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
-        width = len(old or new)
+        width = len(old or new or ())  # the key is in one of them
         delta = tuple((new[i] if new else 0) - (old[i] if old else 0) for i in range(width))
         if any(delta):
             changed[key] = delta

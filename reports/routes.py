@@ -52,8 +52,10 @@ def known_args(names: tuple[str, ...] = FILTER_ARGS) -> dict[str, str]:
 def helpers() -> dict[str, Any]:
     def url_with(**changes: Any) -> str:
         """This page's address with some query arguments changed (None drops one)."""
-        args = {k: v for k, v in known_args(PAGE_ARGS).items() if k not in changes}
+        args: dict[str, Any] = {k: v for k, v in known_args(PAGE_ARGS).items()
+                                if k not in changes}
         args.update({k: v for k, v in changes.items() if v is not None})
+        assert request.endpoint is not None, "a page of this blueprint is rendering"
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 
     return {"url_with": url_with, "filter_args": known_args}
@@ -174,7 +176,8 @@ def learner(user_id: int) -> ResponseReturnValue:
         abort(403)
     day = local_today(current_user)
     return render_template("reports/learner.html", learner=person, scope=scope, day=day,
-                           department=tree.nodes.get(person.department_id),
+                           department=tree.nodes.get(person.department_id)
+                           if person.department_id is not None else None,
                            lines=learners.transcript(person, tree, day))
 
 

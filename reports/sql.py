@@ -96,15 +96,18 @@ def bulk_writer() -> Callable[[Table, Sequence[str], list[tuple]], int]:
 
         def copy(table: Table, columns: Sequence[str], rows: list[tuple]) -> int:
             raw = db.session.connection().connection.driver_connection
+            assert raw is not None, "the session's connection is open"
             json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
             with raw.cursor() as cursor, cursor.copy(
                     f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as target:
-                for row in rows:
+                for values in rows:
                     if json_at:
-                        row = list(row)
+                        row = list(values)
                         for i in json_at:
                             row[i] = json.dumps(row[i], ensure_ascii=False)
-                    target.write_row(row)
+                        target.write_row(row)
+                    else:
+                        target.write_row(values)
             return len(rows)
 
         return copy

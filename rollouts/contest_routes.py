@@ -140,6 +140,7 @@ def contest_answer(contest_id: int) -> ResponseReturnValue:
         return redirect(url_for("rollouts.contest_play", contest_id=contest_id))
     if request.form.get("action") == "finish":
         entry = contests.finish(entry)
+        assert entry.score is not None and entry.seconds is not None  # finish() sets them
         flash(_("Handed in: %(score)s%% in %(seconds)s s.",
                 score=round(entry.score * 100), seconds=round(entry.seconds)), "success")
         return redirect(url_for("rollouts.contest_board", contest_id=contest_id))

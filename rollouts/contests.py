@@ -149,7 +149,9 @@ def join(user: User, contest: Contest, show_name: bool = False,
         with db.session.begin_nested():
             db.session.add(entry)
     except IntegrityError:  # a second tab joined at the same moment
-        entry = entry_of(user, contest)
+        joined = entry_of(user, contest)
+        assert joined is not None, "the unique key refused ours for it"
+        entry = joined
     db.session.commit()
     return entry
 
@@ -200,6 +202,7 @@ def save(entry: ContestEntry, raw: dict[int, dict[str, list[str]]],
     now = now or clock.utcnow()
     entry = _lock(entry)
     contest = db.session.get(Contest, entry.contest_id)
+    assert contest is not None, "the entry's foreign key names it"
     if entry.finished_at is not None:
         raise ContestClosed(_("You have already handed in."))
     if now > contest.ends_at:
@@ -225,7 +228,9 @@ def finish(entry: ContestEntry, now: datetime | None = None) -> ContestEntry:
     now = now or clock.utcnow()
     entry = _lock(entry)
     if entry.finished_at is None:
-        _finish(entry, db.session.get(Contest, entry.contest_id), now)
+        contest = db.session.get(Contest, entry.contest_id)
+        assert contest is not None, "the entry's foreign key names it"
+        _finish(entry, contest, now)
     db.session.commit()
     return entry
 
@@ -292,7 +297,10 @@ def leaderboard(contest: Contest, top_n: int = 10) -> Leaderboard:
                func.avg(ContestEntry.score).label("avg"))
         .where(ContestEntry.contest_id == contest.id).group_by(ContestEntry.department_id))}
     threshold = privacy_threshold()
-    rows, other = [], {"members": 0, "n": 0, "sum": 0.0, "scored": 0}
+    rows: list[BoardRow] = []
+    # the small departments, pooled: members, participants, score sum and entries scored
+    other_members = other_n = other_scored = 0
+    other_sum = 0.0
     for department_id in invited | {d for d in stats if d is not None}:
         n = stats[department_id].n if department_id in stats else 0
         avg = stats[department_id].avg if department_id in stats else None
@@ -301,16 +309,16 @@ def leaderboard(contest: Contest, top_n: int = 10) -> Leaderboard:
             rows.append(BoardRow(department_id, tree.nodes[department_id].name, count, n,
                                  float(avg) if avg is not None else None))
             continue
-        other["members"] += count
-        other["n"] += n
+        other_members += count
+        other_n += n
         if avg is not None:
             scored = _scored(contest, department_id)
-            other["sum"] += float(avg) * scored
-            other["scored"] += scored
+            other_sum += float(avg) * scored
+            other_scored += scored
     rows.sort(key=lambda r: (-(r.average or 0), r.name))
-    if other["n"] or other["members"]:
-        rows.append(BoardRow(OTHER, _("Other departments"), other["members"], other["n"],
-                             other["sum"] / other["scored"] if other["scored"] else None))
+    if other_n or other_members:
+        rows.append(BoardRow(OTHER, _("Other departments"), other_members, other_n,
+                             other_sum / other_scored if other_scored else None))
     top = list(db.session.scalars(
         select(ContestEntry).options(joinedload(ContestEntry.user))
         .where(ContestEntry.contest_id == contest.id, ContestEntry.show_name.is_(True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -18,10 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from courses.models import Course, OutlineItem
+    from quizzes.models import Quiz
 
 
-class LessonQuestion(db.Model):
+class LessonQuestion(Model):
     """A learner's question on one lesson step; private to the asker and trainers until a
     trainer publishes it (without the asker's name) as the lesson's FAQ."""
 
@@ -45,11 +50,11 @@ class LessonQuestion(db.Model):
     # When the asker dismissed the "your question was answered" note on the home page.
     seen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    item: Mapped[OutlineItem] = relationship()  # noqa: F821  (courses.models)
-    asker: Mapped[User] = relationship(foreign_keys=[asker_id])  # noqa: F821
+    item: Mapped[OutlineItem] = relationship()
+    asker: Mapped[User] = relationship(foreign_keys=[asker_id])
 
 
-class Briefing(db.Model):
+class Briefing(Model):
     """A trainer's announcement to chosen departments (and everything below them)."""
 
     __tablename__ = "rollout_briefings"
@@ -62,11 +67,11 @@ class Briefing(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
-    course: Mapped[Course | None] = relationship()  # noqa: F821  (courses.models)
+    course: Mapped[Course | None] = relationship()
     audience: Mapped[list[BriefingDepartment]] = relationship(cascade="all, delete-orphan")
 
 
-class BriefingDepartment(db.Model):
+class BriefingDepartment(Model):
     __tablename__ = "rollout_briefing_departments"
 
     briefing_id: Mapped[int] = mapped_column(
@@ -75,7 +80,7 @@ class BriefingDepartment(db.Model):
         ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
 
 
-class BriefingReceipt(db.Model):
+class BriefingReceipt(Model):
     """"Read and understood", once per person and briefing."""
 
     __tablename__ = "rollout_briefing_receipts"
@@ -88,7 +93,7 @@ class BriefingReceipt(db.Model):
     confirmed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class Contest(db.Model):
+class Contest(Model):
     """A knowledge contest on a quiz's question bank: everyone starts at `starts_at`."""
 
     __tablename__ = "rollout_contests"
@@ -101,7 +106,7 @@ class Contest(db.Model):
     questions_per_person: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    quiz: Mapped[Quiz] = relationship()  # noqa: F821  (quizzes.models)
+    quiz: Mapped[Quiz] = relationship()
     audience: Mapped[list[ContestDepartment]] = relationship(cascade="all, delete-orphan")
 
     @property
@@ -109,7 +114,7 @@ class Contest(db.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class ContestDepartment(db.Model):
+class ContestDepartment(Model):
     __tablename__ = "rollout_contest_departments"
 
     contest_id: Mapped[int] = mapped_column(
@@ -118,7 +123,7 @@ class ContestDepartment(db.Model):
         ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
 
 
-class ContestEntry(db.Model):
+class ContestEntry(Model):
     """One person's run: the questions drawn for them (the quiz attempt layout format),
     their answers by slot, and the score once finished (or closed at the deadline)."""
 
@@ -140,4 +145,4 @@ class ContestEntry(db.Model):
     score: Mapped[float | None] = mapped_column(Float)  # 0..1
     seconds: Mapped[float | None] = mapped_column(Float)  # from the start to finishing
 
-    user: Mapped[User] = relationship()  # noqa: F821
+    user: Mapped[User] = relationship()

@@ -64,9 +64,9 @@ def ask(user: User, item: OutlineItem, body: str, now: datetime | None = None) -
     text = _text(body, _("Question"), QUESTION_MAX)
     now = now or clock.utcnow()
     limit = int(current_app.config["QUESTIONS_PER_HOUR"])
-    recent = db.session.scalar(select(func.count(LessonQuestion.id)).where(
+    recent = db.session.execute(select(func.count(LessonQuestion.id)).where(
         LessonQuestion.asker_id == user.id,
-        LessonQuestion.asked_at > now - timedelta(hours=1)))
+        LessonQuestion.asked_at > now - timedelta(hours=1))).scalar_one()
     if recent >= limit:
         raise RateLimited(_("You have asked %(n)s questions in the last hour; please wait "
                             "a little before asking another.", n=limit))

@@ -14,7 +14,8 @@ from extensions import db
 from surveys import answers, service
 from surveys.models import Cycle
 
-PLEDGES = {  # department code -> [(service, standard, customer codes)]
+# department code -> [(service, standard, customer codes)]
+PLEDGES: dict[str, list[tuple[str, str, list[str]]]] = {
     "finance": [("审核报销单据", "收到完整单据后三个工作日内审核完毕", []),
                 ("答复预算咨询", "一个工作日内给出明确答复", ["sales-east", "marketing"])],
     "hr": [("办理入职手续", "新人报到当天完成账号、工牌和座位", []),
@@ -105,7 +106,8 @@ def _answer_all(cycle: Cycle, day: date, rng: random.Random, share: float,
             def pick(low: int, high: int, spread: float = 0.7) -> int:
                 return max(low, min(high, round(rng.gauss(mood, spread))))  # noqa: B023
 
-            scores = {s.id: pick(1, 5) for s in service.statements_for(cycle, supplier)}
+            scores: dict[int, int | None] = {
+                s.id: pick(1, 5) for s in service.statements_for(cycle, supplier)}
             comment = rng.choice(COMMENTS) if rng.random() < 0.4 else ""
             answers.save(cycle, answer_set, supplier, answers.SupplierAnswers(
                 scores, pick(1, 5), pick(1, 5), max(0, min(10, round(2 * mood + rng.gauss(1,

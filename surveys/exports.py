@@ -23,7 +23,9 @@ def _round(value: float | None) -> float | None:
 def rows(cycle: Cycle) -> Iterator[list[Any]]:
     """One row per supplier x customer pair, masked under the threshold; then one row per
     supplier (customer "*") with its whole scorecard's overall figure."""
-    names = {d.department_id: (d.code, d.name) for d in cycle.departments}
+    # a customer None (raters of no department) has no name
+    names: dict[int | None, tuple[str, str]] = {
+        d.department_id: (d.code, d.name) for d in cycle.departments}
     for (supplier, customer), figure in sorted(results.matrix(cycle).items(),
                                                key=lambda item: (str(item[0][0]),
                                                                  str(item[0][1]))):

@@ -11,6 +11,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -49,7 +50,9 @@ def generate_cycle(respondents: int, departments: int, today: date,
     rng = random.Random(seed)
     quality = {i: rng.uniform(2.6, 4.4) for i in ids}
     write = bulk_writer()
-    sets, ratings, scores = [], [], []
+    sets: list[tuple[Any, ...]] = []
+    ratings: list[tuple[Any, ...]] = []
+    scores: list[tuple[Any, ...]] = []
     counts = [0, 0]
 
     def flush() -> None:

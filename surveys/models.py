@@ -30,14 +30,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 
 FACTORS = ("promises", "knowledge", "timeliness", "respect", "adaptability")
 PLEDGE_FACTOR = "pledge"
 CYCLE_STATES = ("draft", "open", "closed")
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     """A service a department promises its customers, and the standard it promises."""
 
     __tablename__ = "survey_pledges"
@@ -54,7 +54,7 @@ class Pledge(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class PledgeRevision(db.Model):
+class PledgeRevision(Model):
     """Each change of a pledge, as it read after the change (names as they were then)."""
 
     __tablename__ = "survey_pledge_revisions"
@@ -71,7 +71,7 @@ class PledgeRevision(db.Model):
     changed_by_name: Mapped[str] = mapped_column(String(200), default="")
 
 
-class SupplierLink(db.Model):
+class SupplierLink(Model):
     """HR's map: this supplier department serves that customer department."""
 
     __tablename__ = "survey_supplier_links"
@@ -82,7 +82,7 @@ class SupplierLink(db.Model):
         ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
 
 
-class Cycle(db.Model):
+class Cycle(Model):
     __tablename__ = "survey_cycles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +98,7 @@ class Cycle(db.Model):
         order_by="Statement.id", cascade="all, delete-orphan")
 
 
-class CycleDepartment(db.Model):
+class CycleDepartment(Model):
     """A department taking part, with its name and code as they were when the cycle opened:
     results keep that name after a rename, a merge or a removal."""
 
@@ -112,7 +112,7 @@ class CycleDepartment(db.Model):
     members: Mapped[int] = mapped_column(Integer, default=0)  # active members at opening
 
 
-class Statement(db.Model):
+class Statement(Model):
     """One 1-5 statement of a cycle: a factor statement for every supplier, or a pledge
     statement (department_id set) shown only when rating that supplier."""
 
@@ -128,7 +128,7 @@ class Statement(db.Model):
     text_en: Mapped[str] = mapped_column(String(500))
 
 
-class Participation(db.Model):
+class Participation(Model):
     """Who took part: enough for reminders and response rates, nothing that joins answers."""
 
     __tablename__ = "survey_participation"
@@ -141,7 +141,7 @@ class Participation(db.Model):
     department_id: Mapped[int | None] = mapped_column(Integer)
 
 
-class AnswerSet(db.Model):
+class AnswerSet(Model):
     """One respondent's answers in a cycle, found only by the hash of their own key."""
 
     __tablename__ = "survey_answer_sets"
@@ -153,7 +153,7 @@ class AnswerSet(db.Model):
     department_id: Mapped[int | None] = mapped_column(Integer)  # the respondent's
 
 
-class Rating(db.Model):
+class Rating(Model):
     """What one respondent said about one supplier department."""
 
     __tablename__ = "survey_ratings"
@@ -172,7 +172,7 @@ class Rating(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
-class Score(db.Model):
+class Score(Model):
     """One 1-5 answer to one statement about one supplier."""
 
     __tablename__ = "survey_scores"

@@ -33,8 +33,9 @@ def _figure(n: int, total: float | None, threshold: int) -> Figure:
     return Figure(n, total / n)
 
 
-def matrix(cycle: Cycle) -> dict[tuple[int, int], Figure]:
-    """(supplier, customer) -> average overall satisfaction of that customer's raters."""
+def matrix(cycle: Cycle) -> dict[tuple[int, int | None], Figure]:
+    """(supplier, customer) -> average overall satisfaction of that customer's raters
+    (customer None: raters of no department)."""
     threshold = privacy_threshold()
     rows = db.session.execute(
         select(Rating.supplier_id, Rating.customer_id, func.count(Rating.overall),
@@ -102,9 +103,9 @@ def scorecards(cycle: Cycle, supplier_ids: list[int]) -> dict[int, Scorecard]:
             card.factors[factor] = _figure(count, total, threshold)
         for statement in cycle.statements:
             if statement.factor == PLEDGE_FACTOR and statement.department_id == supplier:
-                count, total = by_statement.get((supplier, statement.id), (0, None))
+                pledge_n, pledge_total = by_statement.get((supplier, statement.id), (0, None))
                 card.pledges.append((statement.text_zh, statement.text_en,
-                                     _figure(count, total, threshold)))
+                                     _figure(pledge_n, pledge_total, threshold)))
     return cards
 
 

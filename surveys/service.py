@@ -106,6 +106,7 @@ def save_pledge(user: User, department_id: int, service: str, standard: str,
     unknown = [i for i in customers if i not in tree.nodes or i == department_id]
     if unknown:
         raise SurveyError("customers", _("a customer must be another existing department"))
+    pledge: Pledge | None
     if pledge_id is None:
         pledge, action = Pledge(department_id=department_id), "created"
         db.session.add(pledge)

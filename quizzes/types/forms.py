@@ -311,7 +311,7 @@ class QuestionDataForm(wtforms.Form):
         """``build(row_form, entry)`` for every non-blank row of the list ``name``."""
         field = getattr(self, name)
         self.target(name, field)
-        result = []
+        result: list[dict[str, Any]] = []
         for entry in field.entries:
             if entry.form.is_blank():
                 continue
@@ -336,6 +336,7 @@ class QuestionDataForm(wtforms.Form):
         """
         if self._targets is None:
             self.to_data()
+        assert self._targets is not None  # to_data() fills it
         parts = error.field.split(".") if error.field else []
         while parts:
             hit = self._targets.get(".".join(parts))
@@ -357,7 +358,7 @@ class QuestionDataForm(wtforms.Form):
         if self.question_type is None:
             raise LookupError(f"no question type is registered for {type(self).__name__}")
         clear_errors(self)
-        self.form_errors = []
+        self.form_errors: list[str] = []
         try:
             self.cleaned = self.question_type.validate(self.to_data())
         except QuestionDataError as error:
