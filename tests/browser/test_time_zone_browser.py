@@ -12,7 +12,6 @@ from babel.dates import format_date
 import clock
 from accounts.models import User
 from accounts.preferences import update_school_settings
-from courses import service as courses
 from extensions import db
 from tests.browser.conftest import login
 
@@ -37,7 +36,7 @@ def test_the_browsers_zone_is_kept_at_sign_in_and_reports_follow_it(
         make.user(email, roles=("hr",))
     day = clock.utcnow().date()
     late = datetime.combine(day, time(23, 30))  # already 07:30 tomorrow in Shanghai
-    monkeypatch.setattr(courses, "utcnow", lambda: late)
+    monkeypatch.setattr(clock, "utcnow", lambda: late)
     db.session.commit()
     SHOTS.mkdir(parents=True, exist_ok=True)
 
