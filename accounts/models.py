@@ -87,3 +87,13 @@ class SchoolSettings(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     default_locale: Mapped[str] = mapped_column(String(16))
     time_zone: Mapped[str] = mapped_column(String(64))
+
+
+class TreeVersion(Model):
+    """One row counting changes to the departments, so that each process may keep the
+    department tree it built until the count moves (accounts.tree.department_tree)."""
+
+    __tablename__ = "department_tree_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -316,7 +316,8 @@ def http_pages(uri: str, repeat: int) -> None:
         learners = db.session.scalar(select(func.count()).select_from(User))
         db.session.remove()
         db.engine.dispose()
-    pages = [("dashboard", "/reports"),
+    pages = [("baseline: GET /healthz (same server, no database)", "/healthz"),
+             ("dashboard", "/reports"),
              (f"one department drill-down ({team[1]} learners)", f"/reports/departments/{team[0]}"),
              (f"a division's subtree drill-down ({children[1]} teams)",
               f"/reports/departments/{children[0]}?subtree=y"),

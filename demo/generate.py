@@ -26,6 +26,7 @@ from sqlalchemy import Table, bindparam, func, select, text, update
 
 import clock
 from accounts.models import Department, User
+from accounts.tree import note_departments_changed
 from authoring.content_import import CourseSource, ItemSource, apply_content
 from courses.assignment import assign_course
 from courses.content import LessonSource
@@ -111,6 +112,7 @@ def _departments(learners: int) -> tuple[Department, list[tuple[int, int]]]:
         teams.append((next_id, division))
         next_id += 1
     bulk_writer()(Department.__table__, ("id", "code", "name", "parent_id", "head_id"), rows)
+    note_departments_changed()  # written past the ORM: count it here
     return root, teams
 
 
@@ -180,6 +182,7 @@ def _heads(teams: list[tuple[int, int]]) -> None:
         db.session.connection().execute(
             update(table).where(table.c.id == bindparam("team")).values(
                 head_id=bindparam("head")), [{"team": t, "head": h} for t, h in first])
+        note_departments_changed()
     db.session.commit()
 
 
