@@ -16,6 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -46,6 +47,17 @@ PAGE_ARGS = (*FILTER_ARGS, "open", "page")
 
 def known_args(names: tuple[str, ...] = FILTER_ARGS) -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k in names}
+
+
+@bp.app_template_filter("select_options")
+def select_options(choices: list[Any], chosen: Any) -> Markup:
+    """A select's options in one Python pass: the department picker holds 2,500
+    departments, which a Jinja loop drew in about 20 ms on every report page."""
+    chosen = "" if chosen is None else str(chosen)
+    return Markup("".join(
+        f'<option value="{escape(choice.value)}"'
+        f'{" selected" if str(choice.value) == chosen else ""}>{escape(choice.label)}</option>'
+        for choice in choices))
 
 
 @bp.context_processor
