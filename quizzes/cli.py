@@ -10,6 +10,7 @@ from quizzes import service
 from quizzes.bank import apply_import, export_quiz_gift, plan_import
 from quizzes.gift_encoding import GiftEncodingError, decode_gift
 from quizzes.models import Quiz
+from quizzes.overrides import set_override
 from quizzes.service import get_quiz_by_slug
 
 cli = AppGroup("quizzes", help="Quizzes: question banks, overrides, deadlines.")
@@ -93,7 +94,7 @@ def override_command(slug: str, email: str, extra_minutes: int, extra_attempts: 
     user = accounts.get_user_by_email(email)
     if user is None:
         raise click.ClickException(f"no user {email}")
-    service.set_override(_quiz(slug), user, extra_minutes, extra_attempts)
+    set_override(_quiz(slug), user, extra_minutes, extra_attempts)
     click.echo(f"{email}: +{extra_minutes} min, +{extra_attempts} attempt(s) on {slug}")
 
 

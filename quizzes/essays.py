@@ -9,9 +9,9 @@ from sqlalchemy import select
 from accounts.models import User
 from audit.service import record
 from extensions import db
-from quizzes.grading import regrade_attempt
+from quizzes.grading import record_final_grade, regrade_attempt
 from quizzes.models import Attempt, QuestionRevision, Quiz, Response
-from quizzes.service import AttemptError, record_final_grade
+from quizzes.service import AttemptError
 
 
 def gradable(response: Response) -> bool:

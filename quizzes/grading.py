@@ -1,12 +1,18 @@
-"""Grading an attempt: each response by its question type, then the attempt's totals."""
+"""Grading: an attempt (each response by its question type, then the attempt's totals),
+then the learner's grade on the quiz by its grading method, which courses hears of."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from quizzes.models import Attempt
+from accounts.models import User
+from courses import service as courses
+from extensions import db
+from quizzes.models import Attempt, Quiz, QuizGrade
+from quizzes.signals import attempt_graded
 from quizzes.types import get_type
 
 GRADED_COLUMNS = ("fraction", "feedback", "misconceptions", "needs_grading")
@@ -47,3 +53,46 @@ def regrade_attempt(attempt: Attempt) -> None:
 def passes(settings: dict, score: float) -> bool:
     # a rounding tolerance: 4 of 5 is 80%, which must pass an 80% mark
     return score * 100 + 1e-9 >= float(settings.get("pass_mark", 80))
+
+
+def record_final_grade(attempt: Attempt) -> None:
+    """Once the score is final: the learner's quiz grade, then course completion."""
+    if attempt.pending:
+        return
+    quiz = attempt.quiz
+    user = db.session.get(User, attempt.user_id)
+    assert user is not None, "the attempt's foreign key names it"
+    grade = record_quiz_grade(quiz, user)
+    attempt_graded.send(attempt)
+    if grade is not None:  # the outline's stored progress, and completion once passed
+        courses.note_quiz_grade(user, quiz.course, quiz.id, grade.passed)
+
+
+def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:
+    # the scores only: whole attempts would decode every layout (and load into the session)
+    scores = [score or 0.0 for score in db.session.scalars(select(Attempt.score).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == "finished",
+        Attempt.pending.is_(False)).order_by(Attempt.number))]
+    if not scores:
+        return None
+    score = grade_by_method(quiz.settings.get("grading_method", "highest"), scores)
+    grade = db.session.scalar(select(QuizGrade).where(
+        QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
+    if grade is None:
+        grade = QuizGrade(quiz_id=quiz.id, user_id=user.id)
+        db.session.add(grade)
+    grade.score = score
+    grade.passed = passes(quiz.settings, score)
+    db.session.flush()
+    return grade
+
+
+def grade_by_method(method: str, scores: list[float]) -> float:
+    """scores in attempt order; `first` and `latest` mean by attempt number."""
+    if method == "first":
+        return scores[0]
+    if method == "latest":
+        return scores[-1]
+    if method == "average":
+        return sum(scores) / len(scores)
+    return max(scores)

@@ -36,6 +36,7 @@ from quizzes.forms import (
     slot_answers,
 )
 from quizzes.models import Attempt, Quiz, Response
+from quizzes.overrides import overrides_of, set_override
 from quizzes.refill import refill
 from quizzes.service import get_quiz_by_slug
 from quizzes.types import AnswerError
@@ -307,9 +308,9 @@ def overrides(slug: str) -> ResponseReturnValue:
         if learner is None:
             form.email.errors.append(_("No user with this email."))
         else:
-            service.set_override(quiz, learner, form.extra_minutes.data,
-                                 form.extra_attempts.data, actor=current_user)
+            set_override(quiz, learner, form.extra_minutes.data, form.extra_attempts.data,
+                         actor=current_user)
             flash(_("Override saved."), "success")
             return redirect(url_for("quizzes.overrides", slug=slug))
     return render_template("quizzes/overrides.html", quiz=quiz, form=form,
-                           overrides=service.overrides_of(quiz))
+                           overrides=overrides_of(quiz))

@@ -20,13 +20,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 import clock
 from accounts.models import User
-from audit.service import record
 from courses import service as courses
 from courses.rendering import render_markdown
 from extensions import db
 from quizzes.attempts import build_layout, option_tokens
 from quizzes.content import CaseSource, QuestionSource, QuizSource
-from quizzes.grading import finish_attempt, passes
+from quizzes.grading import finish_attempt, record_final_grade
 from quizzes.models import (
     Attempt,
     Question,
@@ -34,11 +33,11 @@ from quizzes.models import (
     Quiz,
     QuizCase,
     QuizGrade,
-    QuizOverride,
     Response,
 )
+from quizzes.overrides import get_override
 from quizzes.revisions import revision_facts
-from quizzes.signals import attempt_finished, attempt_graded, attempt_started
+from quizzes.signals import attempt_finished, attempt_started
 from quizzes.types import AnswerError, get_type
 
 
@@ -88,11 +87,6 @@ class QuizStatus:
     @property
     def can_start(self) -> bool:
         return self.in_progress is None and self.attempts_left != 0
-
-
-def get_override(quiz: Quiz, user: User) -> QuizOverride | None:
-    return db.session.scalar(select(QuizOverride).where(
-        QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id))
 
 
 def quiz_status(user: User, quiz: Quiz, now: datetime | None = None) -> QuizStatus:
@@ -303,49 +297,6 @@ def _finish(attempt: Attempt, submitted_at: datetime) -> None:
     record_final_grade(attempt)
 
 
-def record_final_grade(attempt: Attempt) -> None:
-    """Once the score is final: the learner's quiz grade, then course completion."""
-    if attempt.pending:
-        return
-    quiz = attempt.quiz
-    user = db.session.get(User, attempt.user_id)
-    assert user is not None, "the attempt's foreign key names it"
-    grade = record_quiz_grade(quiz, user)
-    attempt_graded.send(attempt)
-    if grade is not None:  # the outline's stored progress, and completion once passed
-        courses.note_quiz_grade(user, quiz.course, quiz.id, grade.passed)
-
-
-def record_quiz_grade(quiz: Quiz, user: User) -> QuizGrade | None:
-    # the scores only: whole attempts would decode every layout (and load into the session)
-    scores = [score or 0.0 for score in db.session.scalars(select(Attempt.score).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == "finished",
-        Attempt.pending.is_(False)).order_by(Attempt.number))]
-    if not scores:
-        return None
-    score = grade_by_method(quiz.settings.get("grading_method", "highest"), scores)
-    grade = db.session.scalar(select(QuizGrade).where(
-        QuizGrade.quiz_id == quiz.id, QuizGrade.user_id == user.id))
-    if grade is None:
-        grade = QuizGrade(quiz_id=quiz.id, user_id=user.id)
-        db.session.add(grade)
-    grade.score = score
-    grade.passed = passes(quiz.settings, score)
-    db.session.flush()
-    return grade
-
-
-def grade_by_method(method: str, scores: list[float]) -> float:
-    """scores in attempt order; `first` and `latest` mean by attempt number."""
-    if method == "first":
-        return scores[0]
-    if method == "latest":
-        return scores[-1]
-    if method == "average":
-        return sum(scores) / len(scores)
-    return max(scores)
-
-
 def review_allowed(status: QuizStatus, attempt: Attempt) -> bool:
     """Whether correct answers and per-question feedback may be shown for this attempt."""
     mode = status.quiz.settings.get("review", "after_submit")
@@ -365,20 +316,6 @@ def band_feedback(quiz: Quiz, score: float | None) -> str:
     return ""
 
 
-def set_override(quiz: Quiz, user: User, extra_minutes: int, extra_attempts: int,
-                 actor: User | None = None) -> QuizOverride:
-    if extra_minutes < 0 or extra_attempts < 0:
-        raise AttemptError("extra time and attempts cannot be negative")
-    override = get_override(quiz, user) or QuizOverride(quiz_id=quiz.id, user_id=user.id)
-    override.extra_minutes, override.extra_attempts = extra_minutes, extra_attempts
-    db.session.add(override)
-    record(actor.id if actor else None, "override", "quiz", quiz.id,
-           f"{user.email}: +{extra_minutes} min, +{extra_attempts} attempt(s)",
-           name=user.email, minutes=extra_minutes, attempts=extra_attempts)
-    db.session.commit()
-    return override
-
-
 def close_overdue_attempts(now: datetime | None = None) -> int:
     """The command-line sweep for attempts nobody came back to."""
     now = now or clock.utcnow()
@@ -394,12 +331,6 @@ def attempt_of(user: User, attempt_id: int) -> Attempt | None:
     """The learner's own attempt; None for anyone else's, so routes answer 404."""
     attempt = db.session.get(Attempt, attempt_id)
     return attempt if attempt is not None and attempt.user_id == user.id else None
-
-
-def overrides_of(quiz: Quiz) -> list[tuple[QuizOverride, User]]:
-    rows = db.session.execute(select(QuizOverride, User).join(
-        User, User.id == QuizOverride.user_id).where(QuizOverride.quiz_id == quiz.id))
-    return [(override, user) for override, user in rows]
 
 
 # --- question revisions: content files, banks and the web editor save through these -----
