@@ -79,7 +79,6 @@ class QuizSettingsForm(FlaskForm):
         SelectChoice("first", _l("First attempt")),
         SelectChoice("average", _l("Average of attempts"))])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
-    shuffle_options = BooleanField(_l("Shuffle options"))
     draw = StringField(_l("Questions drawn per attempt"), validators=[Optional()],
                        description=_l("Empty: all. A number, or tag:number pairs separated "
                                       "by commas, e.g. relay-baton:2, lead-time:1"))
@@ -124,8 +123,7 @@ class ConfirmForm(FlaskForm):
 def settings_to_form(form: QuizSettingsForm, title: str, settings: dict) -> None:
     """Fill the settings form from stored settings (draw and bands as editable text)."""
     for name in ("pass_mark", "attempts_allowed", "time_limit_minutes", "deadline_action",
-                 "grace_minutes", "grading_method", "shuffle_questions", "shuffle_options",
-                 "review"):
+                 "grace_minutes", "grading_method", "shuffle_questions", "review"):
         getattr(form, name).data = settings.get(name)
     form.title.data = title
     draw = settings.get("draw")
@@ -139,7 +137,7 @@ def settings_from_form(form: QuizSettingsForm) -> dict:
     """The raw settings dict; quizzes.settings.validate_settings judges it."""
     settings = {name: getattr(form, name).data for name in (
         "pass_mark", "attempts_allowed", "time_limit_minutes", "deadline_action",
-        "grading_method", "shuffle_questions", "shuffle_options", "review")}
+        "grading_method", "shuffle_questions", "review")}
     settings["grace_minutes"] = form.grace_minutes.data or 0
     draw = (form.draw.data or "").strip()
     if not draw:
