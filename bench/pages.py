@@ -14,8 +14,10 @@ learner is on), the learner's home, the course page and the quiz questions page,
 two hellos. Per arm it prints the median req/s, p50/p95/p99 latency and errors (socket
 errors and non-2xx answers) over the repetitions, and the ratio to bare Flask.
 
-wrk comes from `apt-get install wrk`. SQLite runs on a file in a temporary folder;
-PostgreSQL in a private database relay_bench_pages_<pid>, created and dropped here.
+wrk comes from `apt-get install wrk`; the servers' rate limits count in the Redis at
+127.0.0.1:6379 (database 15), or in RATELIMIT_STORAGE_URI if set. SQLite runs on a
+file in a temporary folder; PostgreSQL in a private database relay_bench_pages_<pid>,
+created and dropped here.
 """
 
 from __future__ import annotations
@@ -139,8 +141,9 @@ def prepare(uri: str, instance: Path, learners: int) -> dict[str, str]:
 def start(target: str, uri: str, args: argparse.Namespace
           ) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    environment = {**os.environ, "DATABASE_URL": uri, "SECRET_KEY": SECRET,
-                   "PYTHONPATH": str(ROOT)}
+    # several workers share their rate-limit counts in Redis, as the deployment guide asks
+    environment = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", **os.environ,
+                   "DATABASE_URL": uri, "SECRET_KEY": SECRET, "PYTHONPATH": str(ROOT)}
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:bench.pages",
                "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", target]
