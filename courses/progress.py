@@ -26,7 +26,11 @@ from extensions import db
 def step_key(item: OutlineItem) -> str:
     """How an enrollment's record names a step: by its lesson or quiz, so the record
     survives a reordered outline."""
-    return f"l{item.lesson_id}" if item.lesson_id else f"q{item.quiz_id}"
+    return f"l{item.lesson_id}" if item.lesson_id else quiz_step_key(item.quiz_id)
+
+
+def quiz_step_key(quiz_id: int | None) -> str:
+    return f"q{quiz_id}"
 
 
 def done_keys(enrollment: Enrollment | None) -> set[str]:

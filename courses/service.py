@@ -27,6 +27,7 @@ from courses.progress import (
     learner_items,
     learner_items_of,
     progress_of,
+    quiz_step_key,
     step_key,
 )
 from courses.rendering import inline_bundled_diagrams, reading_minutes, render_markdown
@@ -186,7 +187,7 @@ def record_step(user: User, course: Course, key: str, done: bool) -> bool:
 def note_quiz_grade(user: User, course: Course, quiz_id: int, passed: bool) -> bool:
     """Quizzes reports a learner's grade on a quiz of this course (passing or not any
     more); True if this completed the course."""
-    return record_step(user, course, f"q{quiz_id}", passed)
+    return record_step(user, course, quiz_step_key(quiz_id), passed)
 
 
 # --- lesson revisions: content files and the web editor both save through these ---------
