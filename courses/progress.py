@@ -109,9 +109,8 @@ class CourseProgress:
 
 def progress_of(course: Course, items: list[OutlineItem],
                 enrollment: Enrollment | None) -> CourseProgress:
-    done = done_keys(enrollment)
     return CourseProgress(course, enrollment,
-                          [ItemView(item, step_key(item) in done) for item in items])
+                          [ItemView(item, is_step_done(enrollment, item)) for item in items])
 
 
 def learner_items(course: Course) -> list[OutlineItem]:

@@ -24,6 +24,7 @@ from courses.models import (
 from courses.progress import (
     CourseProgress,
     done_keys,
+    is_step_done,
     learner_items,
     learner_items_of,
     progress_of,
@@ -175,7 +176,7 @@ def record_step(user: User, course: Course, key: str, done: bool) -> bool:
     if not done or enrollment.completed_at is not None:
         return False
     required = [item for item in learner_items(course) if item.required]
-    if required and all(step_key(item) in steps for item in required):
+    if required and all(is_step_done(enrollment, item) for item in required):
         enrollment.completed_at = clock.utcnow()
         enrollment.completed_department_id = user.department_id
         db.session.flush()
