@@ -70,16 +70,17 @@ def seed_activity(seed: int = 2026) -> ActivityReport:
 
 
 def _grade_essays(rng: random.Random, report: ActivityReport) -> None:
-    """The trainer has graded about two thirds; the rest wait in the grading queue."""
+    """The trainer has graded two thirds (rounded down); the rest, at least one, wait in
+    the grading queue for the demo's trainer."""
     trainer = accounts.get_user_by_email("trainer@example.com")
     if trainer is None:
         return
-    for response, _learner in essays.grading_queue():
-        if rng.random() < 0.67:
-            weak = response.answer == WEAK_ESSAY
-            essays.grade_response(response, rng.choice([0.0, 0.25] if weak else [0.75, 1.0]),
-                                   "太笼统，没有跟进。" if weak else "具体，有跟进。", trainer)
-            report.essays_graded += 1
+    queue = essays.grading_queue()
+    for response, _learner in queue[:2 * len(queue) // 3]:
+        weak = response.answer == WEAK_ESSAY
+        essays.grade_response(response, rng.choice([0.0, 0.25] if weak else [0.75, 1.0]),
+                               "太笼统，没有跟进。" if weak else "具体，有跟进。", trainer)
+        report.essays_graded += 1
 
 
 def _colleague(n: int, department: Department, rng: random.Random) -> User:
@@ -115,6 +116,10 @@ def _learn(user: User, weak: set[str], rng: random.Random, report: ActivityRepor
 def _take_quiz(user: User, quiz, ability: float, weak: set[str],
                rng: random.Random) -> Attempt:
     attempt = quizzes.start_attempt(user, quiz)
+    # the attempt draws its questions from its own unseeded seed, and wrong answers take
+    # as many numbers as their question needs: a generator of its own keeps the demo's
+    # main sequence (who gets how far, which essays wait) the same on every run
+    rng = random.Random(rng.random())
     for response in attempt.responses:
         revision = response.revision
         qtype = get_type(revision.type_id)
