@@ -147,12 +147,6 @@ def completions_by_former_members(department_id: int, filters: Filters) -> int:
     return max(0, own.get(department_id, Figures()).completed - here)
 
 
-def visible_learner(scope: Scope, user: User | None) -> User:
-    if user is None or not scope.can_see(user.department_id):
-        raise ReportAccessError("learner outside the viewer's scope")
-    return user
-
-
 # --- a learner's transcript ----------------------------------------------------------------
 
 

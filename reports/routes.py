@@ -182,9 +182,7 @@ def department(department_id: int) -> ResponseReturnValue:
 def learner(user_id: int) -> ResponseReturnValue:
     scope, tree = _scope()
     person = db.session.get(User, user_id) or abort(404)
-    try:
-        learners.visible_learner(scope, person)
-    except ReportAccessError:
+    if not policy.may_see_learner(current_user, person):
         abort(403)
     day = local_today(current_user)
     return render_template("reports/learner.html", learner=person, scope=scope, day=day,

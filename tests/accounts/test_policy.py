@@ -115,6 +115,21 @@ def test_a_head_opens_their_learners_course_page_as_well_as_their_report(client,
     assert client.get(f"/learners/{cat.id}/courses").status_code == 403
 
 
+def test_the_report_and_course_pages_ask_the_same_question(client, auth, people, make):
+    """A head who sits outside the teams they lead (here: moved to finance, leading
+    sales) may open their own report, as their own course page; the report page once
+    asked the head's scope instead, and answered 403."""
+    head = people["head"]
+    head.department_id = people["departments"]["finance"]
+    db.session.commit()
+    auth.login("head@example.com")
+    assert client.get(f"/reports/learners/{head.id}").status_code == 200
+    assert client.get(f"/learners/{head.id}/courses").status_code == 200
+    outsider = make.user("outsider@example.com", department=people["cat"].department)
+    assert client.get(f"/reports/learners/{outsider.id}").status_code == 403
+    assert client.get(f"/learners/{outsider.id}/courses").status_code == 403
+
+
 def test_header_links_come_from_each_packages_init_app(app):
     links = registered_links(app)
     assert [link.endpoint for link in links] == [
