@@ -12,7 +12,9 @@ from authoring.content_import import CourseSource, ItemSource, apply_content
 from courses.content import LessonSource
 from courses.models import Course
 from extensions import db
+from quizzes import service as quizzes
 from quizzes.content import QuizSource, question_from_dict
+from quizzes.models import Attempt
 from quizzes.settings import validate_settings
 
 PASSWORD = "correct-horse-battery"
@@ -32,11 +34,9 @@ ESSAY = {"key": "essay", "type": "essay", "prompt": "Describe a handoff.", "poin
          "data": {"min_words": 1}}
 
 
-def submitted_essay(make, client, auth) -> tuple[int, int]:  # noqa: ANN001  (fixtures)
+def submitted_essay(make, client, auth) -> tuple[int, int]:
     """A learner (l@example.com) submits quiz "eq" (a single choice and an essay) with
     the essay answered; a trainer t@example.com exists. Returns (attempt id, essay slot)."""
-    from quizzes.models import Attempt
-
     make.course("e", lessons=0, quizzes=[make.quiz_source(
         "eq", questions=[single_choice("a"), ESSAY], pass_mark=50)])
     make.user("l@example.com")
@@ -85,3 +85,19 @@ class Factories:
         questions = questions or [single_choice("q1"), single_choice("q2", correct=1)]
         return QuizSource(slug, f"Quiz {slug}", validate_settings(settings),
                           [question_from_dict(q) for q in questions])
+
+
+def answer_quiz(user: User, quiz_slug: str, correct: bool) -> Attempt:
+    """Start, answer every question of a choice quiz (all right or all wrong) and submit;
+    returns the attempt."""
+    attempt = quizzes.start_attempt(user, quizzes.get_quiz_by_slug(quiz_slug))
+    answers = {}
+    for response in attempt.responses:
+        options = response.revision.data["options"]
+        right = next(i for i, o in enumerate(options) if o["correct"])
+        choice = right if correct else (right + 1) % len(options)
+        # what the page posts for it: the attempt's token for that option
+        answers[response.slot] = (quizzes.form_values(attempt, response.slot, choice),
+                                  response.seq)
+    quizzes.save_answers(attempt, answers)
+    return quizzes.submit_attempt(attempt)

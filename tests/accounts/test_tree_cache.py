@@ -12,7 +12,7 @@ from extensions import db
 from tests.statements import statements_run
 
 
-def names(tree) -> set[str]:  # noqa: ANN001
+def names(tree) -> set[str]:
     return {node.name for node in tree.nodes.values()}
 
 

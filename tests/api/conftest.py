@@ -8,8 +8,6 @@ import pytest
 
 from api import tokens
 from courses import service as courses
-from quizzes import service as quizzes
-from quizzes.service import get_quiz_by_slug
 
 PREFIX = "/api/v1"
 ALL_SCOPES = tuple(tokens.SCOPES)
@@ -54,22 +52,6 @@ def api(client, issue) -> Api:
 @pytest.fixture
 def api_with(client, issue):
     return lambda *scopes: Api(client, issue(*scopes))
-
-
-def answer_quiz(user, quiz_slug: str, correct: bool):
-    """Start, answer every question (right or wrong) and submit; returns the attempt."""
-    quiz = get_quiz_by_slug(quiz_slug)
-    attempt = quizzes.start_attempt(user, quiz)
-    answers = {}
-    for response in attempt.responses:
-        options = response.revision.data["options"]
-        right = next(i for i, o in enumerate(options) if o["correct"])
-        choice = right if correct else (right + 1) % len(options)
-        # what the page posts for it: the attempt's token for that option
-        answers[response.slot] = (quizzes.form_values(attempt, response.slot, choice),
-                                  response.seq)
-    quizzes.save_answers(attempt, answers)
-    return quizzes.submit_attempt(attempt)
 
 
 def read_all(user, course) -> None:

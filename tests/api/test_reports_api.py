@@ -9,7 +9,8 @@ from accounts import service as accounts
 from courses.assignment import assign_course
 from courses.models import Assignment, Enrollment
 from extensions import db
-from tests.api.conftest import answer_quiz, read_all
+from tests.api.conftest import read_all
+from tests.factories import answer_quiz
 from tests.statements import statements_run
 
 

@@ -11,8 +11,8 @@ from courses.assignment import assign_course
 from courses.models import Enrollment, LessonProgress
 from extensions import db
 from quizzes.models import Attempt
-from tests.api.conftest import answer_quiz, read_all
-from tests.factories import PASSWORD
+from tests.api.conftest import read_all
+from tests.factories import PASSWORD, answer_quiz
 from tests.statements import statements_run
 
 

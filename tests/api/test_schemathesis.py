@@ -19,8 +19,8 @@ from schemathesis.checks import CHECKS, load_all_checks, positive_data_acceptanc
 from api import tokens
 from courses.assignment import assign_course
 from extensions import db
-from tests.api.conftest import ALL_SCOPES, answer_quiz, read_all
-from tests.factories import Factories
+from tests.api.conftest import ALL_SCOPES, read_all
+from tests.factories import Factories, answer_quiz
 
 EXAMPLES = 12
 # A body can be valid by the document and still name a course or department that does

@@ -14,8 +14,9 @@ from courses import service as courses
 from courses.assignment import assign_course
 from courses.models import LessonProgress
 from extensions import db
-from tests.api.conftest import Api, answer_quiz
+from tests.api.conftest import Api
 from tests.api.xapi_rules import check_statement
+from tests.factories import answer_quiz
 
 BASE = "https://lms.acme.test/xapi"
 VERBS = "http://adlnet.gov/expapi/verbs/"

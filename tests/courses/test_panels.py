@@ -24,7 +24,7 @@ def test_a_panel_shows_with_what_its_package_computed_in_its_order(app, client, 
         app.jinja_env.loader])
     seen = []
 
-    def context(user, item):  # noqa: ANN001, ANN202
+    def context(user, item):
         seen.append((user.email, item.id))
         return {"words": f"about {item.title}"} if item.title != "Lesson 2" else None
 
