@@ -16,22 +16,36 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 
 @pytest.fixture
-def live_server(app, app_factory):
-    """Serve Relay (CSRF on, as in production) on the test's database and a free port.
+def serve(app, app_factory):
+    """serve(**settings): Relay (CSRF on, as in production) with these settings on the
+    test's database and a free port; returns its base URL. Stopped after the test.
 
     The test's own session must hold no transaction while the browser works, or
     SQLite's write lock (BEGIN IMMEDIATE) would keep the server waiting.
     """
     if db.engine.dialect.name != "sqlite":
         pytest.skip("browser tests run once, on the SQLite backend")
-    db.session.commit()
-    served = app_factory(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    servers = []
+
+    def start(**settings: object) -> str:
+        db.session.commit()
+        server = make_server("127.0.0.1", 0, app_factory(WTF_CSRF_ENABLED=True, **settings),
+                             threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(serve):
+    """Relay with the test settings on a free port."""
+    return serve()
 
 
 @pytest.fixture

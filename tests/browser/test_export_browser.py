@@ -4,16 +4,13 @@ followed live (JavaScript) or by the page's own refresh (no JavaScript), then do
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from authoring.content_import import import_content
 from demo.activity import seed_activity
 from demo.service import DEMO_PASSWORD, seed_demo
-from extensions import db
 from tests.browser.conftest import login
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -21,23 +18,13 @@ SCREENS = Path(os.environ.get("RELAY_SCREENS", "/work/notes/screens"))
 
 
 @pytest.fixture
-def job_server(app, app_factory):
+def job_server(app, serve):
     """The demo company on a live server where every raw list is a job, written by the
     default runner (a `flask reports work` process per job)."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("browser tests run once, on the SQLite backend")
     import_content(CONTENT)
     seed_demo()
     seed_activity()
-    db.session.commit()
-    served = app_factory(WTF_CSRF_ENABLED=True, EXPORT_STREAM_MAX_ROWS=10,
-                         EXPORT_RUNNER="process")
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return serve(EXPORT_STREAM_MAX_ROWS=10, EXPORT_RUNNER="process")
 
 
 def shoot(page, name: str) -> None:
