@@ -14,11 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from accounts.models import Department, User
+from accounts.models import User
 from accounts.tree import Tree, department_tree
-from extensions import db
 
 NO_DEPARTMENT = 0  # a learner without a department: only whoever sees everything sees them
 
@@ -89,9 +86,15 @@ def headed_department_ids(user: User) -> frozenset[int]:
     """The departments the user heads and every department below them (empty if none)."""
     if not user.heads_a_department:
         return frozenset()
-    headed = list(db.session.scalars(select(Department.id).where(Department.head_id == user.id)))
     tree = department_tree()
-    return frozenset(i for department_id in headed for i in tree.subtree(department_id))
+    return frozenset(i for root in _headed_roots(user, tree) for i in tree.subtree(root))
+
+
+def _headed_roots(user: User, tree: Tree) -> tuple[int, ...]:
+    """The departments the user heads that no other one they head is above, by name."""
+    headed = {n.id for n in tree.nodes.values() if n.head_id == user.id}
+    return tuple(d for d in sorted(headed, key=lambda i: tree.nodes[i].name)
+                 if not headed.intersection(tree.ancestors(d)))
 
 
 def may_see_learner(viewer: User, learner: User, *, trainers: bool = False) -> bool:
@@ -122,11 +125,9 @@ def scope_for(user: User, tree: Tree, *, trainers: bool = False) -> Scope | None
     answers = may_see_answers(user)
     if sees_every_department(user, trainers=trainers):
         return Scope(True, tuple(tree.roots), frozenset(), may_administer(user), answers)
-    headed = {n.id for n in tree.nodes.values() if n.head_id == user.id}
-    if not headed:
+    roots = _headed_roots(user, tree)
+    if not roots:
         return None
-    roots = tuple(d for d in sorted(headed, key=lambda i: tree.nodes[i].name)
-                  if not headed.intersection(tree.ancestors(d)))
     allowed = frozenset(i for root in roots for i in tree.subtree(root))
     return Scope(False, roots, allowed, False, answers)
 
