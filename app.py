@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import weakref
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask.json.provider import DefaultJSONProvider
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -193,7 +195,7 @@ def _select_time_zone() -> str | None:
     return time_zone_of(user).key
 
 
-def _index():
+def _index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("courses.home"))
     return redirect(url_for("accounts.login"))
@@ -279,7 +281,7 @@ def _method_not_allowed(error: MethodNotAllowed) -> Response:
 
 
 def _register_error_pages(app: Flask) -> None:
-    def handler(status: int, code: str, title: Any, message: Any):
+    def handler(status: int, code: str, title: Any, message: Any) -> Callable:
         return lambda error: _error_answer(status, code, str(title), str(message))
 
     app.register_error_handler(CSRFError, handler(
@@ -302,14 +304,14 @@ def _register_error_pages(app: Flask) -> None:
 PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def _alive():
+def _alive() -> ResponseReturnValue:
     """Liveness: the process answers. Never touches the database, so an outage there
     does not get every app server restarted."""
     return "ok", 200, PLAIN_TEXT
 
 
 @read_only
-def _ready():
+def _ready() -> ResponseReturnValue:
     """Readiness: this server can serve, since its database answers a query. A load
     balancer sends users elsewhere while it says 503."""
     try:

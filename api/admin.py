@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,14 +18,14 @@ admin_bp = Blueprint("api_admin", __name__)
 
 @admin_bp.get("/admin/api-tokens")
 @requires(policy.may_administer)
-def tokens_list():
+def tokens_list() -> ResponseReturnValue:
     return render_template("api/tokens.html", tokens=tokens.list_tokens(), now=clock.utcnow(),
                            revoke_form=RevokeForm(), scope_labels=SCOPE_LABELS)
 
 
 @admin_bp.route("/admin/api-tokens/new", methods=["GET", "POST"])
 @requires(policy.may_administer)
-def token_new():
+def token_new() -> ResponseReturnValue:
     form = TokenForm()
     if form.validate_on_submit():
         try:
@@ -45,7 +46,7 @@ def token_new():
 
 @admin_bp.post("/admin/api-tokens/<int:token_id>/revoke")
 @requires(policy.may_administer)
-def token_revoke(token_id: int):
+def token_revoke(token_id: int) -> ResponseReturnValue:
     token = tokens.get_token(token_id)
     if token is None:
         abort(404)

@@ -9,6 +9,7 @@ with fewer members than the threshold shows "too few", unless the viewer is an a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -80,7 +81,7 @@ def pending_for(user: User) -> list[Briefing]:
         .distinct().order_by(Briefing.created_at.desc(), Briefing.id.desc())))
 
 
-def confirmed_at(user: User, briefing: Briefing):
+def confirmed_at(user: User, briefing: Briefing) -> datetime | None:
     return db.session.scalar(select(BriefingReceipt.confirmed_at).where(
         BriefingReceipt.briefing_id == briefing.id, BriefingReceipt.user_id == user.id))
 
