@@ -58,6 +58,8 @@ def counts(rows: list[SummaryRow]) -> dict[str, int]:
 def answer_errors(attempt: Attempt, answers: SlotAnswers) -> Mapping[int, AnswerError]:
     """The posted answers their question type refuses, by slot, each with its own
     message (all of them, where saving stops at the first). Nothing is written."""
+    if not answers:  # a submit from the summary page posts none
+        return {}
     revision_ids = dict(db.session.execute(
         select(Response.slot, Response.revision_id)
         .where(Response.attempt_id == attempt.id, Response.slot.in_(answers))).all())

@@ -171,11 +171,13 @@ def save(attempt_id: int) -> ResponseReturnValue:
     try:
         if answers:
             service.save_answers(attempt, answers)
-            drafts.forget(session, attempt.id, answers)
+            # the id from the URL: the committed attempt is expired, and reading its id
+            # would begin a second (on SQLite, write-locked) transaction
+            drafts.forget(session, attempt_id, answers)
     except service.AttemptClosed as error:
         if action != "submit":
             flash(_("Your answers were not saved: %(reason)s", reason=_reason(error)), "error")
-            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+            return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     except (service.StaleAnswer, service.MissingSequence, AnswerError) as error:
         return _render_attempt(attempt, page, 409 if isinstance(error, service.StaleAnswer)
                                else 400, error=_reason(error))
@@ -237,7 +239,7 @@ def autosave(attempt_id: int) -> ResponseReturnValue:
         return jsonify(error="AnswerError", message=str(next(iter(errors.values())))), 400
     try:
         seqs = service.save_answers(attempt, answers)
-        drafts.forget(session, attempt.id, answers)
+        drafts.forget(session, attempt_id, answers)  # (expired: the id from the URL)
     except (service.AttemptError, AnswerError) as error:
         code = getattr(error, "status", 400)
         return jsonify(error=type(error).__name__, message=_reason(error)), code

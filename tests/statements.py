@@ -24,3 +24,19 @@ def statements_run() -> Iterator[list[str]]:
         yield found
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
+
+
+@contextmanager
+def transactions_run() -> Iterator[list[str]]:
+    """The transactions begun on the app's engine inside the block (on SQLite each
+    non-read-only one holds the write lock): one entry per BEGIN, on any database."""
+    found: list[str] = []
+
+    def listener(connection) -> None:
+        found.append("begin")
+
+    event.listen(db.engine, "begin", listener)
+    try:
+        yield found
+    finally:
+        event.remove(db.engine, "begin", listener)
