@@ -40,6 +40,7 @@ from quizzes.overrides import overrides_of, set_override
 from quizzes.refill import refill
 from quizzes.service import get_quiz_by_slug
 from quizzes.types import AnswerError
+from sqlite_concurrency import read_only
 
 bp = Blueprint("quizzes", __name__)
 bp.add_app_template_filter(refill, "refill")
@@ -81,6 +82,7 @@ def start(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/attempts/<int:attempt_id>")
+@read_only  # reads a snapshot; only an expired attempt writes
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
     attempt = _attempt_or_404(attempt_id)
@@ -194,6 +196,7 @@ def save(attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/attempts/<int:attempt_id>/summary")
+@read_only  # reads a snapshot; only an expired attempt writes
 @login_required
 def summary(attempt_id: int) -> ResponseReturnValue:
     """Every question as answered, incomplete, unanswered or not valid (refused), before

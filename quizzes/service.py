@@ -39,6 +39,7 @@ from quizzes.overrides import get_override
 from quizzes.revisions import revision_facts
 from quizzes.signals import attempt_finished, attempt_started
 from quizzes.types import AnswerError, get_type
+from sqlite_concurrency import writing
 
 
 class AttemptError(Exception):
@@ -157,19 +158,32 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
 
 def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     """Lazily enforce the deadline (an attempt's page opened after it): finish with what
-    was saved before it, and commit."""
-    closed = _close_if_expired(attempt, now)
-    if closed:
+    was saved before it, and commit.
+
+    Only an expired attempt writes, in a transaction of its own (writing()): the
+    attempt's pages read without SQLite's write lock in the common case.
+    """
+    now = now or clock.utcnow()
+    if not _expired(attempt, now):
+        return False
+    with writing():
+        closed = _close_if_expired(attempt, now)
         db.session.commit()
     return closed
+
+
+def _expired(attempt: Attempt, now: datetime) -> bool:
+    limit = attempt.submit_until or attempt.deadline
+    return attempt.state == "in_progress" and limit is not None and now > limit
 
 
 def _close_if_expired(attempt: Attempt, now: datetime | None) -> bool:
     """close_if_expired uncommitted, for a use case that commits it with its own work."""
     now = now or clock.utcnow()
-    limit = attempt.submit_until or attempt.deadline
-    if attempt.state != "in_progress" or limit is None or now <= limit:
+    if not _expired(attempt, now):
         return False
+    limit = attempt.submit_until or attempt.deadline
+    assert limit is not None, "an expired attempt has a limit"
     _lock(attempt)  # grading needs every response loaded before it starts writing
     if attempt.state != "in_progress":  # another request closed it while we waited
         return False

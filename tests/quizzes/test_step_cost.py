@@ -3,8 +3,12 @@ and a class's autosaves queue for SQLite's write lock, one transaction each (iss
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 
+import clock
 from extensions import db
 from quizzes.models import Attempt
 from tests.factories import single_choice
@@ -44,3 +48,25 @@ def test_a_submit_from_the_summary_checks_no_answers(client, attempt_id):
     assert db.session.get(Attempt, attempt_id).state == "finished"
     # nothing posted: no lookup of the posted questions' revisions
     assert not [s for s in statements if "responses.slot IN" in " ".join(s.split())]
+
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("page", ["", "/summary"])
+def test_an_attempts_pages_read_without_the_write_lock(client, attempt_id, page):
+    with statements_run() as statements:
+        assert client.get(f"/attempts/{attempt_id}{page}").status_code == 200
+    assert [s for s in statements if WRITES.match(s)] == []
+
+
+@pytest.mark.parametrize("page", ["", "/summary"])
+def test_an_attempts_page_past_its_deadline_still_closes_it(client, attempt_id, page):
+    attempt = db.session.get(Attempt, attempt_id)
+    attempt.deadline = clock.utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    opened = client.get(f"/attempts/{attempt_id}{page}")
+    assert opened.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    db.session.expire_all()
+    closed = db.session.get(Attempt, attempt_id)
+    assert closed.state == "finished" and closed.submitted_at == attempt.deadline
