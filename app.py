@@ -17,6 +17,7 @@ from flask import (
     Response,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     jsonify,
     make_response,
@@ -27,7 +28,7 @@ from flask import (
 )
 from flask.json.provider import DefaultJSONProvider
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -375,10 +376,35 @@ def _register_template_helpers(app: Flask) -> None:
             "header_links": lambda: header_links(current_user),
         }
 
+    # flask_babel's own callables, each asking get_translations() again (a page calls
+    # them about a hundred times), swapped for ones that ask once per locale
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension's
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.add_template_global(_current_locale, "current_locale")
     app.add_template_global(_time_zone_name, "time_zone_name")
     app.add_template_filter(_medium_date, "dateformat")
     app.add_template_filter(localtime, "localtime")
+
+
+def _translations() -> Any:
+    """This request's catalogue, as flask_babel's get_translations() gives it, kept beside
+    flask_babel's own record of the request's locale (g._flask_babel.babel_locale) for as
+    long as that locale object stays: force_locale and refresh() replace or drop it, and
+    the catalogue is looked up again."""
+    state: Any = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # not chosen yet in this request (or no request): flask_babel's way
+        return get_translations()
+    kept = getattr(state, "relay_translations", None)
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    state.relay_translations = (locale, translations)
+    return translations
 
 
 def localtime(value: datetime | None, style: str = "datetime") -> str:

@@ -5,7 +5,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from accounts.signals import member_placed, members_placed
-    from courses import models  # noqa: F401
+    from courses import (
+        models,  # noqa: F401
+        outline,  # noqa: F401  (counts outline changes, in every process)
+    )
     from courses.assignment import on_member_placed, on_members_placed
     from courses.cli import courses_cli
     from courses.rendering import markdown_filter

@@ -200,3 +200,14 @@ class LessonProgress(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
     read_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class OutlineVersion(Model):
+    """One row counting changes to what learners' outlines show (courses, lessons, outline
+    steps, quizzes and their questions), so that each process may keep the published
+    outlines it built until the count moves (courses.outline.published_outlines)."""
+
+    __tablename__ = "course_outline_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,9 +11,10 @@ enrols first (courses.service.mark_started).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeAlias, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -23,7 +24,33 @@ from courses.models import Course, Enrollment, Lesson, OutlineItem
 from extensions import db
 
 
-def step_key(item: OutlineItem) -> str:
+@dataclass(frozen=True)
+class Step:
+    """A published step as learners' pages show it: plain values copied from an
+    OutlineItem, its lesson or quiz and its course, which every request of a process may
+    share (courses.outline keeps them; an ORM object belongs to one session)."""
+
+    id: int
+    course_id: int
+    lesson_id: int | None
+    quiz_id: int | None
+    required: bool
+    title: str
+    reading_minutes: int | None  # a lesson's; None for a quiz
+    course_slug: str
+    quiz_slug: str | None
+
+    @property
+    def kind(self) -> str:
+        return "lesson" if self.lesson_id else "quiz"
+
+
+# a step as progress reads it (its id, lesson_id, quiz_id and required): either kind
+StepLike: TypeAlias = OutlineItem | Step
+S = TypeVar("S", OutlineItem, Step)
+
+
+def step_key(item: StepLike) -> str:
     """How an enrollment's record names a step: by its lesson or quiz, so the record
     survives a reordered outline."""
     return f"l{item.lesson_id}" if item.lesson_id else quiz_step_key(item.quiz_id)
@@ -38,7 +65,7 @@ def done_keys(enrollment: Enrollment | None) -> set[str]:
     return set((enrollment.done_steps or "").split()) if enrollment is not None else set()
 
 
-def is_step_done(enrollment: Enrollment | None, item: OutlineItem) -> bool:
+def is_step_done(enrollment: Enrollment | None, item: StepLike) -> bool:
     """Is this step done: the one rule every page, report, export and API call asks."""
     return step_key(item) in done_keys(enrollment)
 
@@ -52,16 +79,16 @@ def is_overdue(enrollment: Enrollment | None, day: date) -> bool:
 
 
 @dataclass(frozen=True)
-class ItemView:
-    item: OutlineItem
+class ItemView(Generic[S]):
+    item: S
     done: bool
 
 
 @dataclass(frozen=True)
-class CourseProgress:
+class CourseProgress(Generic[S]):
     course: Course
     enrollment: Enrollment | None
-    items: list[ItemView]
+    items: list[ItemView[S]]
 
     @property
     def required_total(self) -> int:
@@ -84,7 +111,7 @@ class CourseProgress:
     def overdue(self) -> bool:
         return is_overdue(self.enrollment, local_today())
 
-    def resume_item(self) -> OutlineItem | None:
+    def resume_item(self) -> S | None:
         """Where the learner left off, else the first step not done yet, else the first."""
         if self.enrollment and self.enrollment.last_item_id:
             for view in self.items:
@@ -95,11 +122,11 @@ class CourseProgress:
                 return view.item
         return self.items[0].item if self.items else None
 
-    def view_of(self, item_id: int) -> ItemView | None:
+    def view_of(self, item_id: int) -> ItemView[S] | None:
         """The step with this id, if the learner can see it in this course."""
         return next((view for view in self.items if view.item.id == item_id), None)
 
-    def neighbours(self, item: OutlineItem) -> tuple[OutlineItem | None, OutlineItem | None]:
+    def neighbours(self, item: StepLike) -> tuple[S | None, S | None]:
         ids = [view.item.id for view in self.items]
         index = ids.index(item.id)
         previous = self.items[index - 1].item if index > 0 else None
@@ -107,8 +134,8 @@ class CourseProgress:
         return previous, following
 
 
-def progress_of(course: Course, items: list[OutlineItem],
-                enrollment: Enrollment | None) -> CourseProgress:
+def progress_of(course: Course, items: Sequence[S],
+                enrollment: Enrollment | None) -> CourseProgress[S]:
     return CourseProgress(course, enrollment,
                           [ItemView(item, is_step_done(enrollment, item)) for item in items])
 
@@ -143,7 +170,8 @@ def learner_items_of(course_ids: Iterable[int]) -> dict[int, list[OutlineItem]]:
     return outlines
 
 
-def learner_progress(user_ids: Iterable[int]) -> dict[int, list[CourseProgress]]:
+def learner_progress(user_ids: Iterable[int]
+                     ) -> dict[int, list[CourseProgress[OutlineItem]]]:
     """Every enrolled course of each of these learners, by user id, in three queries
     whatever the numbers of learners and courses; enrollments in the order they began."""
     user_ids = list(user_ids)
@@ -156,7 +184,8 @@ def learner_progress(user_ids: Iterable[int]) -> dict[int, list[CourseProgress]]
         .options(contains_eager(Enrollment.course))
     ).all()
     outlines = learner_items_of({e.course_id for e in enrollments})
-    progress: dict[int, list[CourseProgress]] = {user_id: [] for user_id in user_ids}
+    progress: dict[int, list[CourseProgress[OutlineItem]]] = {
+        user_id: [] for user_id in user_ids}
     for enrollment in enrollments:
         progress[enrollment.user_id].append(
             progress_of(enrollment.course, outlines.get(enrollment.course_id, []), enrollment))

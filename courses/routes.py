@@ -22,7 +22,9 @@ from courses import service
 from courses.forms import ActionForm
 from courses.media import MIME, NAME
 from courses.models import Course, OutlineItem
+from courses.outline import step_of
 from courses.panels import panels_for
+from courses.progress import CourseProgress, Step
 from extensions import db
 from sqlite_concurrency import read_only
 
@@ -36,6 +38,13 @@ def _course_or_404(slug: str) -> Course:
     return course
 
 
+def _learner_course_or_404(slug: str) -> CourseProgress[Step]:
+    progress = service.learner_course(current_user, slug)
+    if progress is None:
+        abort(404)
+    return progress
+
+
 def _item_or_404(course: Course, item_id: int) -> OutlineItem:
     item = service.get_item(course, item_id)
     if item is None:
@@ -43,11 +52,12 @@ def _item_or_404(course: Course, item_id: int) -> OutlineItem:
     return item
 
 
-def item_url(item: OutlineItem) -> str:
+def item_url(item: OutlineItem | Step) -> str:
+    if isinstance(item, OutlineItem):
+        item = step_of(item)
     if item.kind == "quiz":
-        assert item.quiz is not None, "a step is a lesson or a quiz"
-        return url_for("quizzes.quiz", slug=item.quiz.slug)
-    return url_for("courses.lesson", slug=item.course.slug, item_id=item.id)
+        return url_for("quizzes.quiz", slug=item.quiz_slug)
+    return url_for("courses.lesson", slug=item.course_slug, item_id=item.id)
 
 
 @bp.get("/home")
@@ -69,7 +79,7 @@ def catalogue() -> ResponseReturnValue:
 @read_only
 @login_required
 def course(slug: str) -> ResponseReturnValue:
-    progress = service.course_progress(current_user, _course_or_404(slug))
+    progress = _learner_course_or_404(slug)
     return render_template("courses/course.html", progress=progress, form=ActionForm())
 
 
@@ -87,8 +97,7 @@ def enroll(slug: str) -> ResponseReturnValue:
 @read_only
 @login_required
 def resume(slug: str) -> ResponseReturnValue:
-    progress = service.course_progress(current_user, _course_or_404(slug))
-    item = progress.resume_item()
+    item = _learner_course_or_404(slug).resume_item()
     return redirect(item_url(item) if item else url_for("courses.course", slug=slug))
 
 
@@ -96,14 +105,15 @@ def resume(slug: str) -> ResponseReturnValue:
 @read_only  # reads a snapshot; only a change of step writes (record_visit)
 @login_required
 def lesson(slug: str, item_id: int) -> ResponseReturnValue:
-    course = _course_or_404(slug)
-    progress = service.course_progress(current_user, course)
+    progress = _learner_course_or_404(slug)
     view = progress.view_of(item_id)
     if view is None:
         abort(404)
-    item = view.item
-    if item.kind != "lesson":
-        return redirect(item_url(item))
+    if view.item.kind != "lesson":
+        return redirect(item_url(view.item))
+    item = service.get_lesson_item(item_id)
+    if item is None:  # removed since the outline was read (PostgreSQL reads no snapshot)
+        abort(404)
     previous, following = progress.neighbours(item)
     page = render_template("courses/lesson.html", progress=progress, item=item,
                            lesson=item.lesson, previous=previous, following=following,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 import clock
 from accounts.models import User
@@ -20,13 +20,15 @@ from courses.models import (
     LessonProgress,
     LessonRevision,
     OutlineItem,
+    OutlineVersion,
 )
+from courses.outline import outline_version, published_outlines
 from courses.progress import (
     CourseProgress,
+    Step,
     done_keys,
     is_step_done,
     learner_items,
-    learner_items_of,
     progress_of,
     quiz_step_key,
     step_key,
@@ -56,30 +58,59 @@ def get_item(course: Course, item_id: int) -> OutlineItem | None:
     return item
 
 
+def get_lesson_item(item_id: int) -> OutlineItem | None:
+    """A step with its lesson (the HTML learners read, not the Markdown source)."""
+    return db.session.scalar(select(OutlineItem).where(OutlineItem.id == item_id).options(
+        joinedload(OutlineItem.lesson).defer(Lesson.source)))
+
+
 def get_enrollment(user: User, course: Course) -> Enrollment | None:
     return db.session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
     )
 
 
-def course_progress(user: User, course: Course) -> CourseProgress:
-    return progress_of(course, learner_items(course), get_enrollment(user, course))
+def course_progress(user: User, course: Course) -> CourseProgress[Step]:
+    """The learner's pages' view of a course: its published outline (courses.outline,
+    kept per process) and what this learner has done."""
+    version = outline_version()
+    return progress_of(course, published_outlines([course.id], version)[course.id],
+                       get_enrollment(user, course))
 
 
-def my_onboarding(user: User) -> list[CourseProgress]:
+def learner_course(user: User, slug: str) -> CourseProgress[Step] | None:
+    """course_progress of the published course with this slug (None: there is none),
+    reading the course, the learner's enrollment and the outlines' count in one query."""
+    row = db.session.execute(
+        select(Course, Enrollment, OutlineVersion.version)
+        .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
+                   & (Enrollment.user_id == user.id))
+        .outerjoin(OutlineVersion, OutlineVersion.id == 1)
+        .where(Course.slug == slug, Course.status == "published")).one_or_none()
+    if row is None:
+        return None
+    course, enrollment, version = row
+    return progress_of(course, published_outlines([course.id], version)[course.id], enrollment)
+
+
+def my_onboarding(user: User) -> list[CourseProgress[Step]]:
     """The learner's enrolled courses: unfinished first, soonest due first.
 
     An archived course drops out unless the learner completed it (their record and
     certificate stay); a withdrawn course is no longer something to do.
     """
-    enrollments = db.session.scalars(
-        select(Enrollment).join(Course, Course.id == Enrollment.course_id)
+    rows = db.session.execute(
+        select(Enrollment, OutlineVersion.version)
+        .join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(OutlineVersion, OutlineVersion.id == 1)  # the outlines' count, alongside
         .where(Enrollment.user_id == user.id,
                (Course.status == "published") | Enrollment.completed_at.is_not(None))
         .options(contains_eager(Enrollment.course))
     ).all()
-    outlines = learner_items_of([e.course_id for e in enrollments])
-    progress = [progress_of(e.course, outlines.get(e.course_id, []), e) for e in enrollments]
+    enrollments = [row[0] for row in rows]
+    outlines = published_outlines([e.course_id for e in enrollments],
+                                  rows[0][1] if rows else None)
+    progress = [progress_of(e.course, outlines[e.course_id], e) for e in enrollments]
     return sorted(progress, key=lambda p: (
         p.completed, (p.enrollment.due_date if p.enrollment else None) or date.max,
         p.course.title))
