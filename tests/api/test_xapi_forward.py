@@ -52,8 +52,8 @@ def add_statements(count: int) -> list[str]:
     user = make.user()
     lesson = course.items[0].lesson
     ids = [xapi.record(user, "experienced", xapi.lesson_activity(course, lesson),
-                       context_=xapi.context(user, course, parent=xapi.course_activity(course))
-                       ).statement_id for _ in range(count)]
+                       context_=xapi.context(user, course, parent=xapi.course_activity(course)))
+           for _ in range(count)]
     db.session.commit()
     return ids
 

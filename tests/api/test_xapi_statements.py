@@ -173,6 +173,9 @@ def test_event_times_keep_milliseconds(monkeypatch):
     monkeypatch.setattr(clock, "utcnow_exact", lambda: now)
     # a row stamped in whole seconds in this very transaction: the clock, to the ms
     assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 15)) == "2026-03-01T09:30:15.700Z"
+    # stamped at 9:30:14.999 (cut to 14) and the statement built a moment after
+    assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 14)) == "2026-03-01T09:30:15.700Z"
+    assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 13)) == "2026-03-01T09:30:13.000Z"
     # an older stamp is the event's own time (an attempt closed after its deadline)
     assert xapi.timestamp(datetime(2026, 3, 1, 9, 0, 0)) == "2026-03-01T09:00:00.000Z"
     assert xapi.timestamp(datetime(2026, 3, 1, 9, 30, 15, 250_000)) == (
