@@ -108,7 +108,8 @@ def _bind_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                             app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     migrate.init_app(app, db, render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

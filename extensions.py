@@ -21,6 +21,8 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.routing import IntegerConverter, Map
 
+from sqlite_concurrency import RoutingSession
+
 # Alembic names constraints from this convention, identically on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,7 +41,7 @@ class Base(DeclarativeBase):
         __table__: ClassVar[Table]
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 
 # Models subclass Model, not db.Model: a type checker takes a class, never an instance's
 # attribute, as a base. At run time it is db.Model; to the checker, the declarative Base.

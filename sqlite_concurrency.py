@@ -1,5 +1,6 @@
 """SQLite under concurrent requests: WAL, a busy timeout, BEGIN IMMEDIATE, one writer at
-a time across threads and worker processes, read-only views, and WAL checkpoints.
+a time across threads and worker processes, read-only views on a reader engine of their
+own, and WAL checkpoints.
 
 PostgreSQL needs none of this: configure_sqlite is bound to SQLite engines only, and
 the read_only / reading_only / writing marks change nothing there.
@@ -12,16 +13,16 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-from extensions import db
+from flask_sqlalchemy.session import Session
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
 
 try:
     import fcntl
@@ -39,10 +40,10 @@ def read_only(view: Any) -> Any:
     Every other transaction holds the write lock from its BEGIN (configure_sqlite),
     so a long read, such as an export streaming thousands of rows, would hold up
     every learner's autosave and submit until it ended. A marked view reads a WAL
-    snapshot beside the writers instead, and a write it attempts fails loudly
-    (PRAGMA query_only) rather than waiting for the lock. Put it right under the
-    route decorator. (The mark, not a wrapper: a streamed response's rows are read
-    after the view has returned.)
+    snapshot beside the writers instead, on the reader engine's connections, where a
+    write it attempts fails loudly (PRAGMA query_only) rather than waiting for the
+    lock. Put it right under the route decorator. (The mark, not a wrapper: a
+    streamed response's rows are read after the view has returned.)
     """
     view.read_only = True
     return view
@@ -71,7 +72,7 @@ def writing() -> Iterator[None]:
     without the write lock, and only the rare write queues for it. The snapshot ends
     here (ORM objects read in it expire); the caller commits what it writes.
     """
-    db.session.commit()
+    current_app.extensions["sqlalchemy"].session.commit()
     token = _WRITING.set(True)
     try:
         yield
@@ -89,34 +90,29 @@ def _reads_only() -> bool:
     return getattr(current_app.view_functions.get(request.endpoint), "read_only", False)
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction
-    but a read-only view's.
+def configure_sqlite(engine: Engine, busy_timeout_ms: int,
+                     options: dict[str, Any] | None = None) -> None:
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction;
+    and, for a database file, a reader engine beside it for read-only work.
 
     pysqlite normally opens transactions lazily with a plain BEGIN, which takes the
     write lock only at the first write; two such writers then fail with
     "database is locked" instead of waiting (a reader's snapshot cannot become a
     writer's once another writer has committed). Taking the lock at BEGIN lets the
     busy timeout do its job.
+
+    The reader's connections are query_only for good. Switching one connection's
+    query_only on and off per request, as an earlier design did, made SQLite expire
+    every statement the connection had prepared (a flag pragma does): each request
+    after a read-only one compiled its SQL again, 10-15% of a quiz step's CPU.
+    `options` are the engine options the reader is made with (its pool's size).
     """
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
+    _on_connect(engine, busy_timeout_ms)
     gate = WriterGate(engine.url.database, busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        if _reads_only():
-            connection.exec_driver_sql("PRAGMA query_only=ON")
-            connection.info["relay_query_only"] = True
+    def _on_begin(connection: Connection) -> None:
+        if _reads_only():  # an in-memory database (no reader) or the engine used directly
             connection.exec_driver_sql("BEGIN")
             return
         connection.info["relay_gate"] = gate.acquire()
@@ -129,6 +125,80 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     dialect = engine.dialect
     for name in ("do_commit", "do_rollback"):
         setattr(dialect, name, _releasing(getattr(dialect, name), gate))
+    if not _in_memory(engine.url.database):
+        _READERS[engine] = _reader(engine, busy_timeout_ms, options or {})
+
+
+# Each configured SQLite file engine's reader; gone with its engine.
+_READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _in_memory(database: str | None) -> bool:
+    return not database or database == ":memory:" or database.startswith("file:")
+
+
+def _on_connect(engine: Engine, busy_timeout_ms: int, query_only: bool = False) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        if query_only:
+            cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+
+def _reader(engine: Engine, busy_timeout_ms: int, options: dict[str, Any]) -> Engine:
+    reader = create_engine(engine.url, **options)
+    _on_connect(reader, busy_timeout_ms, query_only=True)
+
+    @event.listens_for(reader, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")  # a snapshot: no write lock, no gate
+
+    return reader
+
+
+def engines_of(engine: Engine) -> list[Engine]:
+    """The engine and, for a SQLite file, its reader: what a listener counting every
+    statement of the database listens on."""
+    reader = _READERS.get(engine)
+    return [engine] if reader is None else [engine, reader]
+
+
+class RoutingSession(Session):
+    """db.session: a transaction begun in a read-only view (or in reading_only()) runs on
+    the SQLite engine's reader, any other on the engine; on other databases, the engine.
+
+    Decided when the transaction begins, for all of it, as BEGIN decides a SQLite
+    transaction's lock: a snapshot opened in reading_only() goes on reading after the
+    block (an export counts, then writes its rows from the same snapshot).
+    """
+
+    _began: tuple[Any, Engine] | None = None  # (the root transaction, its engine)
+
+    def get_bind(self, mapper: Any = None, clause: Any = None,
+                 bind: Engine | Connection | None = None, **kwargs: Any
+                 ) -> Engine | Connection:
+        engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+        reader = _READERS.get(engine) if isinstance(engine, Engine) else None
+        if reader is None:
+            return engine
+        began = self._began
+        if began is not None and began[0] is self.get_transaction():
+            return began[1]
+        return reader if _reads_only() else engine
+
+
+@event.listens_for(RoutingSession, "after_begin")
+def _note_engine(session: RoutingSession, _transaction: Any, connection: Connection) -> None:
+    """The engine a transaction began on: the rest of it stays there (get_bind)."""
+    root = session.get_transaction()
+    if session._began is None or session._began[0] is not root:
+        session._began = (root, connection.engine)
 
 
 def _releasing(end: Any, gate: WriterGate) -> Any:
@@ -139,8 +209,6 @@ def _releasing(end: Any, gate: WriterGate) -> Any:
             info = _info(dbapi_connection)
             if info.pop("relay_gate", False):
                 gate.release()
-            if info.pop("relay_query_only", False):  # the pool lends it to writers next
-                dbapi_connection.execute("PRAGMA query_only=OFF")
 
     return end_then_release
 
@@ -165,8 +233,7 @@ class WriterGate:
     POLL_SECONDS = 0.001
 
     def __init__(self, database: str | None, timeout: float) -> None:
-        in_memory = not database or database == ":memory:" or database.startswith("file:")
-        self.path = None if in_memory or fcntl is None else f"{database}-gate"
+        self.path = None if _in_memory(database) or fcntl is None else f"{database}-gate"
         self.timeout = timeout
         self.threads = threading.Lock()
         self._file: Any = None

@@ -41,6 +41,7 @@ def run_cycles(cycles: int, count_statements: bool = False,
 
     from app import create_app
     from extensions import db
+    from sqlite_concurrency import engines_of
 
     folder = Path(tempfile.mkdtemp(prefix="relay-cycle-"))
     app = create_app({**BENCH_SETTINGS,
@@ -53,8 +54,9 @@ def run_cycles(cycles: int, count_statements: bool = False,
     statements = [0]
     if count_statements:
         with app.app_context():
-            event.listen(db.engine, "before_cursor_execute",
-                         lambda *_args: statements.__setitem__(0, statements[0] + 1))
+            for engine in engines_of(db.engine):  # the reader engine too (SQLite)
+                event.listen(engine, "before_cursor_execute",
+                             lambda *_args: statements.__setitem__(0, statements[0] + 1))
     counts: dict[str, int] = {}
     client = app.test_client()
     for cycle in range(cycles):

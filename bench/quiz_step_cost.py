@@ -39,6 +39,7 @@ def main() -> None:
 
     from app import create_app
     from extensions import db
+    from sqlite_concurrency import engines_of
 
     folder = Path(tempfile.mkdtemp(prefix="relay-steps-"))
     app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 's.db'}"})
@@ -47,8 +48,9 @@ def main() -> None:
     seed(app, args.learners)
     count = [0]
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *_args: count.__setitem__(0, count[0] + 1))
+        for engine in engines_of(db.engine):  # the reader engine too (SQLite)
+            event.listen(engine, "before_cursor_execute",
+                         lambda *_args: count.__setitem__(0, count[0] + 1))
     clients = []
     for n in range(args.learners):
         client = app.test_client()

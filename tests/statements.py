@@ -9,21 +9,20 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from extensions import db
+from sqlite_concurrency import engines_of
 
 
 @contextmanager
 def statements_run() -> Iterator[list[str]]:
-    """The statements run on the app's engine inside the block, in order."""
+    """The statements run on the app's database inside the block, in order (on SQLite,
+    the read-only views' reader engine's too)."""
     found: list[str] = []
 
     def listener(_connection, _cursor, statement, *_args) -> None:
         found.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with listening("before_cursor_execute", listener):
         yield found
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 @contextmanager
@@ -35,8 +34,17 @@ def transactions_run() -> Iterator[list[str]]:
     def listener(connection) -> None:
         found.append("begin")
 
-    event.listen(db.engine, "begin", listener)
-    try:
+    with listening("begin", listener):
         yield found
+
+
+@contextmanager
+def listening(name: str, listener) -> Iterator[None]:
+    engines = engines_of(db.engine)
+    for engine in engines:
+        event.listen(engine, name, listener)
+    try:
+        yield
     finally:
-        event.remove(db.engine, "begin", listener)
+        for engine in engines:
+            event.remove(engine, name, listener)

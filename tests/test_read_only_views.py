@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 import reports.cli
 from accounts.models import Department
 from extensions import db
+from sqlite_concurrency import writing
 
 BUSY_MS = 200  # how long a blocked writer waits before "database is locked"
 
@@ -70,16 +71,35 @@ def test_any_other_view_still_takes_the_write_lock_at_begin(sqlite_app):
         assert "locked" in write_from_another_thread(sqlite_app, "sales")
 
 
-def test_a_read_only_view_cannot_write_and_leaves_its_connection_writable(sqlite_app):
+def test_a_read_only_view_cannot_write_and_writers_never_get_its_connection(sqlite_app):
     with sqlite_app.test_request_context("/reports"):
         raw = db.session.connection().connection.dbapi_connection
         db.session.add(Department(code="sales", name="Sales"))
         with pytest.raises(OperationalError, match="readonly"):
             db.session.flush()
         db.session.rollback()
-    # back in the pool, the same connection takes writes again
-    assert raw.execute("PRAGMA query_only").fetchone() == (0,)
+    # the reader's connections stay query_only (switching the pragma would make SQLite
+    # expire every statement the connection prepared); writers have their own
+    assert raw.execute("PRAGMA query_only").fetchone() == (1,)
+    with sqlite_app.test_request_context("/quizzes/handoff-check"):
+        writer = db.session.connection().connection.dbapi_connection
+        assert writer is not raw
+        assert writer.execute("PRAGMA query_only").fetchone() == (0,)
+        db.session.add(Department(code="sales", name="Sales"))
+        db.session.commit()
 
+
+def test_a_write_inside_a_read_only_view_goes_to_the_writer(sqlite_app):
+    with sqlite_app.test_request_context("/reports"):
+        assert db.session.scalars(select(Department.code)).all() == ["ops"]
+        with writing():
+            db.session.add(Department(code="sales", name="Sales"))
+            db.session.commit()
+        # and reads after it are a new snapshot, on the reader again
+        assert db.session.scalars(select(Department.code).order_by(Department.code)
+                                  ).all() == ["ops", "sales"]
+        raw = db.session.connection().connection.dbapi_connection
+        assert raw.execute("PRAGMA query_only").fetchone() == (1,)
 
 
 def test_a_writer_commits_while_the_export_command_reads(sqlite_app, monkeypatch):
