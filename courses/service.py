@@ -28,7 +28,6 @@ from courses.progress import (
     Step,
     done_keys,
     is_step_done,
-    learner_items,
     progress_of,
     quiz_step_key,
     step_key,
@@ -70,12 +69,17 @@ def get_enrollment(user: User, course: Course) -> Enrollment | None:
     )
 
 
+def published_steps(course: Course) -> tuple[Step, ...]:
+    """The course's published outline as learners see it (courses.outline, kept per
+    process): what asks "is this a step learners take" or "is every required step done"
+    reads it, not the outline's rows again."""
+    return published_outlines([course.id], outline_version())[course.id]
+
+
 def course_progress(user: User, course: Course) -> CourseProgress[Step]:
     """The learner's pages' view of a course: its published outline (courses.outline,
     kept per process) and what this learner has done."""
-    version = outline_version()
-    return progress_of(course, published_outlines([course.id], version)[course.id],
-                       get_enrollment(user, course))
+    return progress_of(course, published_steps(course), get_enrollment(user, course))
 
 
 def learner_course(user: User, slug: str) -> CourseProgress[Step] | None:
@@ -206,7 +210,7 @@ def record_step(user: User, course: Course, key: str, done: bool) -> bool:
         enrollment.done_steps = record
     if not done or enrollment.completed_at is not None:
         return False
-    required = [item for item in learner_items(course) if item.required]
+    required = [step for step in published_steps(course) if step.required]
     if required and all(is_step_done(enrollment, item) for item in required):
         enrollment.completed_at = clock.utcnow()
         enrollment.completed_department_id = user.department_id

@@ -50,7 +50,7 @@ def _quiz_or_404(slug: str) -> Quiz:
     """A quiz learners may take: a published step of a published course's outline."""
     quiz = get_quiz_by_slug(slug)
     if quiz is None or quiz.course.status != "published" or not any(
-            item.quiz_id == quiz.id for item in courses.learner_items(quiz.course)):
+            step.quiz_id == quiz.id for step in courses.published_steps(quiz.course)):
         abort(404)
     return quiz
 
