@@ -8,17 +8,16 @@ query over the departments (hundreds, not millions of rows).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from accounts.models import Department, TreeVersion
+from change_count import ChangeCount
 from extensions import db
 
 EXTENSION = "relay_department_tree"  # app.extensions: (version, Tree)
-CHANGED_IN_SESSION = "relay_departments_changed"  # session.info
+DEPARTMENTS = ChangeCount("departments", TreeVersion, lambda: (Department,))
 
 
 @dataclass
@@ -76,11 +75,11 @@ def department_tree() -> Tree:
     """The tree as it is now. Each app keeps the one it built, and builds again when the
     departments' change count (TreeVersion) has moved: 2,500 departments cost about
     20 ms to build, on every report page. Read-only: callers never change it."""
-    session = db.session
-    version = session.scalar(select(TreeVersion.version).where(TreeVersion.id == 1))
+    session = db.session()
+    version = DEPARTMENTS.current(session)
     # no count (a database made without the migrations), or this transaction changed
     # departments it may yet roll back: build, and keep nothing
-    cacheable = version is not None and not session.info.get(CHANGED_IN_SESSION)
+    cacheable = version is not None and not DEPARTMENTS.changed_here(session)
     cached = current_app.extensions.get(EXTENSION)
     if cacheable and cached is not None and cached[0] == version:
         return cached[1]
@@ -106,28 +105,5 @@ def _build() -> Tree:
 
 def note_departments_changed() -> None:
     """Count a change to the departments, in the caller's transaction: for bulk writers
-    that bypass the ORM (ORM changes are counted by the flush listener below)."""
-    _count_change(db.session())
-
-
-def _count_change(session: Session) -> None:
-    session.info[CHANGED_IN_SESSION] = True
-    counted = session.execute(update(TreeVersion).where(TreeVersion.id == 1)
-                              .values(version=TreeVersion.version + 1))
-    if counted.rowcount == 0:  # type: ignore[attr-defined]  # DML results have rowcount
-        session.add(TreeVersion(id=1, version=1))
-
-
-@event.listens_for(Session, "before_flush")
-def _count_department_changes(session: Session, _context: Any, _instances: Any) -> None:
-    changed = any(isinstance(o, Department) for o in (*session.new, *session.deleted)) or any(
-        isinstance(o, Department) and session.is_modified(o, include_collections=False)
-        for o in session.dirty)
-    if changed:
-        _count_change(session)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _transaction_over(session: Session) -> None:
-    session.info.pop(CHANGED_IN_SESSION, None)
+    that bypass the ORM (ORM changes are counted by a flush listener: change_count)."""
+    DEPARTMENTS.note_changed(db.session())

@@ -7,25 +7,22 @@ their lessons, their quizzes' questions), on every lesson, course and home page:
 app keeps the outlines it built as plain values (`Step`, never ORM objects, which belong
 to one session) and builds again when the outlines' change count (OutlineVersion) has
 moved. Any change to a course, lesson, outline step, quiz or question counts, in the
-transaction that makes it (the flush listener below), as accounts.tree counts the
-departments'.
+transaction that makes it (`change_count.ChangeCount`, which accounts.tree counts the
+departments' with too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
 
+from change_count import ChangeCount
 from courses.models import Course, Lesson, OutlineItem, OutlineVersion
 from courses.progress import Step, learner_items_of
 from extensions import db
 
 EXTENSION = "relay_outlines"  # app.extensions: (version, {course id: (Step, ...)})
-CHANGED_IN_SESSION = "relay_outlines_changed"  # session.info
 
 
 def step_of(item: OutlineItem) -> Step:
@@ -38,7 +35,7 @@ def step_of(item: OutlineItem) -> Step:
 def outline_version() -> int | None:
     """The outlines' change count now (None in a database made without the migrations);
     a query may also read it beside other rows (OutlineVersion.id == 1)."""
-    return db.session.scalar(select(OutlineVersion.version).where(OutlineVersion.id == 1))
+    return OUTLINES.current(db.session())
 
 
 def published_outlines(course_ids: Iterable[int],
@@ -49,10 +46,9 @@ def published_outlines(course_ids: Iterable[int],
     wanted = list(dict.fromkeys(course_ids))
     if not wanted:
         return {}
-    session = db.session
     # no count (a database made without the migrations), or this transaction changed
     # outlines it may yet roll back: build, and keep nothing
-    cacheable = version is not None and not session.info.get(CHANGED_IN_SESSION)
+    cacheable = version is not None and not OUTLINES.changed_here(db.session())
     kept = current_app.extensions.get(EXTENSION)
     outlines: dict[int, tuple[Step, ...]] = (
         kept[1] if cacheable and kept is not None and kept[0] == version else {})
@@ -76,31 +72,10 @@ def _watched() -> tuple[type, ...]:
     return (Course, Lesson, OutlineItem, quiz, question)
 
 
+OUTLINES = ChangeCount("outlines", OutlineVersion, _watched)
+
+
 def note_outlines_changed() -> None:
     """Count a change to the outlines, in the caller's transaction: for writers that
-    bypass the ORM (ORM changes are counted by the flush listener below)."""
-    _count_change(db.session())
-
-
-def _count_change(session: Session) -> None:
-    session.info[CHANGED_IN_SESSION] = True
-    counted = session.execute(update(OutlineVersion).where(OutlineVersion.id == 1)
-                              .values(version=OutlineVersion.version + 1))
-    if counted.rowcount == 0:  # type: ignore[attr-defined]  # DML results have rowcount
-        session.add(OutlineVersion(id=1, version=1))
-
-
-@event.listens_for(Session, "before_flush")
-def _count_outline_changes(session: Session, _context: Any, _instances: Any) -> None:
-    watched = _watched()
-    changed = any(isinstance(o, watched) for o in (*session.new, *session.deleted)) or any(
-        isinstance(o, watched) and session.is_modified(o, include_collections=False)
-        for o in session.dirty)
-    if changed:
-        _count_change(session)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _transaction_over(session: Session) -> None:
-    session.info.pop(CHANGED_IN_SESSION, None)
+    bypass the ORM (ORM changes are counted by a flush listener: change_count)."""
+    OUTLINES.note_changed(db.session())
