@@ -1,4 +1,4 @@
-"""Templates translate through a catalogue kept per request and locale (app._translations):
+"""Templates translate through a catalogue kept per request and locale (i18n._translations):
 a locale forced or refreshed in the middle of a request is still obeyed."""
 
 from flask import render_template_string
