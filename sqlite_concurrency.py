@@ -287,8 +287,7 @@ def checkpoint_in_background(engine: Engine, interval: float = 1.0) -> threading
     or None when the engine is not a SQLite file.
     """
     path = engine.url.database
-    if engine.dialect.name != "sqlite" or not path or path == ":memory:" \
-            or path.startswith("file:"):
+    if engine.dialect.name != "sqlite" or path is None or _in_memory(path):
         return None
 
     @event.listens_for(engine, "connect")

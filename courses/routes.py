@@ -22,7 +22,6 @@ from courses import service
 from courses.forms import ActionForm
 from courses.media import MIME, NAME
 from courses.models import Course, OutlineItem
-from courses.outline import step_of
 from courses.panels import panels_for
 from courses.progress import CourseProgress, Step
 from extensions import db
@@ -52,9 +51,7 @@ def _item_or_404(course: Course, item_id: int) -> OutlineItem:
     return item
 
 
-def item_url(item: OutlineItem | Step) -> str:
-    if isinstance(item, OutlineItem):
-        item = step_of(item)
+def item_url(item: Step) -> str:
     if item.kind == "quiz":
         return url_for("quizzes.quiz", slug=item.quiz_slug)
     return url_for("courses.lesson", slug=item.course_slug, item_id=item.id)

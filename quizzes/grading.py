@@ -29,9 +29,12 @@ def finish_attempt(attempt: Attempt, submitted_at: datetime) -> None:
         revision = response.revision
         grade = get_type(revision.type_id).grade(revision.data, response.answer)
         pending = grade.pending and response.answer is not None
-        # nothing to grade by hand: an empty essay scores 0
-        fraction = (0.0 if response.answer is None else None) if grade.pending \
-            else grade.fraction
+        if not grade.pending:
+            fraction = grade.fraction
+        elif pending:
+            fraction = None  # a grader's to give
+        else:
+            fraction = 0.0  # nothing to grade by hand: an empty essay scores 0
         values = {"fraction": fraction, "feedback": grade.feedback,
                   "misconceptions": list(grade.misconceptions), "needs_grading": pending}
         for name, value in values.items():

@@ -3,6 +3,7 @@ where a wall-clock limit would not hold on a shared machine."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,13 @@ from sqlalchemy import event
 
 from extensions import db
 from sqlite_concurrency import engines_of
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE)", re.IGNORECASE)
+
+
+def writes(statements: list[str]) -> list[str]:
+    """What in the statements wrote or took SQLite's write lock (BEGIN IMMEDIATE)."""
+    return [s for s in statements if WRITES.match(s)]
 
 
 @contextmanager

@@ -8,8 +8,6 @@ outline's progress is the enrollment's stored record.
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
 from api.models import XapiStatement
@@ -18,14 +16,7 @@ from courses.models import Enrollment
 from extensions import db
 from quizzes.service import get_quiz_by_slug
 from tests.factories import answer_quiz
-from tests.statements import statements_run
-
-WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE)", re.IGNORECASE)
-
-
-def writes(statements: list[str]) -> list[str]:
-    """What in the statements wrote or took SQLite's write lock (BEGIN IMMEDIATE)."""
-    return [s for s in statements if WRITES.match(s)]
+from tests.statements import statements_run, writes
 
 
 def experienced() -> int:
